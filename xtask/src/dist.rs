@@ -1,0 +1,243 @@
+//! `cargo xtask dist`: the release build of the widget.
+//!
+//! Cargo (profile `wasm-release`: opt-level z, LTO, one codegen unit) →
+//! wasm-bindgen (name and producers sections removed) → wasm-opt -Oz →
+//! `dist/` with content-hashed file names, precompressed twins, an SRI hash
+//! per file (`dist/manifest.json`) and the demo page.
+
+use crate::sizes::{self, Sizes};
+use crate::toolchain::{self, WASM_TARGET};
+use crate::util::{Result, cargo, root, run, step};
+use base64::Engine;
+use sha2::{Digest, Sha256, Sha384};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct DistFile {
+    /// What the file is: `wasm`, `js`, `css`, `loader`, `page`.
+    pub role: &'static str,
+    pub name: String,
+    pub integrity: String,
+    pub sizes: Sizes,
+}
+
+pub struct Dist {
+    pub dir: PathBuf,
+    pub files: Vec<DistFile>,
+}
+
+impl Dist {
+    pub fn file(&self, role: &str) -> &DistFile {
+        self.files
+            .iter()
+            .find(|f| f.role == role)
+            .expect("every role is written by build()")
+    }
+
+    /// What a delegate's browser downloads for the widget: wasm, its JS glue,
+    /// the loader and the stylesheet.
+    pub fn delegate_bundle(&self) -> Sizes {
+        ["wasm", "js", "loader", "css"]
+            .iter()
+            .map(|r| self.file(r).sizes)
+            .fold(Sizes::default(), Sizes::add)
+    }
+
+    pub fn size_table(&self) -> String {
+        let mut rows: Vec<(String, Sizes)> = ["wasm", "js", "loader", "css"]
+            .iter()
+            .map(|r| {
+                let f = self.file(r);
+                (format!("`{}`", f.name), f.sizes)
+            })
+            .collect();
+        rows.push(("**Delegate bundle**".into(), self.delegate_bundle()));
+        sizes::table(&rows)
+    }
+}
+
+pub fn build() -> Result<Dist> {
+    toolchain::wasm_target()?;
+    let bindgen = toolchain::wasm_bindgen()?;
+    let wasm_opt = toolchain::wasm_opt()?;
+    let root = root();
+
+    step("Compiling the widget for wasm32 (profile wasm-release)");
+    run(cargo().args([
+        "build",
+        "--package",
+        "accredit",
+        "--lib",
+        "--profile",
+        "wasm-release",
+        "--target",
+        WASM_TARGET,
+    ]))?;
+    let compiled = target_dir()
+        .join(WASM_TARGET)
+        .join("wasm-release/accredit.wasm");
+
+    let staging = target_dir().join("accredit-dist");
+    reset_dir(&staging)?;
+    step("Generating JS bindings (wasm-bindgen)");
+    run(Command::new(&bindgen.cli)
+        .arg(&compiled)
+        .args(["--target", "web", "--no-typescript"])
+        .args(["--remove-name-section", "--remove-producers-section"])
+        .args(["--out-name", "accredit", "--out-dir"])
+        .arg(&staging))?;
+
+    step("Optimising the module for size (wasm-opt -Oz)");
+    let optimised = staging.join("accredit.opt.wasm");
+    run(Command::new(&wasm_opt)
+        .arg(staging.join("accredit_bg.wasm"))
+        .arg("-Oz")
+        // The features rustc enables by default for wasm32-unknown-unknown.
+        .args([
+            "--enable-bulk-memory",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-nontrapping-float-to-int",
+            "--enable-reference-types",
+            "--enable-multivalue",
+        ])
+        .args([
+            "--strip-debug",
+            "--strip-producers",
+            "--strip-target-features",
+        ])
+        .arg("-o")
+        .arg(&optimised))?;
+
+    step("Writing dist/ (content-hashed names, SRI, precompressed copies)");
+    let dist = root.join("dist");
+    reset_dir(&dist)?;
+    let mut files = Vec::new();
+    let wasm = write_hashed(&dist, "wasm", "accredit", "wasm", &read(&optimised)?)?;
+    let glue = write_hashed(
+        &dist,
+        "js",
+        "accredit",
+        "js",
+        &read(&staging.join("accredit.js"))?,
+    )?;
+    let css = write_hashed(&dist, "css", "accredit", "css", stylesheet()?.as_bytes())?;
+    let loader_src = fs::read_to_string(root.join("src/js/accredit.js"))
+        .map_err(|e| format!("cannot read src/js/accredit.js: {e}"))?;
+    let loader_src = fill(&loader_src, "__ACCREDIT_GLUE__", &glue.name)?;
+    let loader_src = fill(&loader_src, "__ACCREDIT_WASM__", &wasm.name)?;
+    let loader_src = fill(&loader_src, "__ACCREDIT_CSS__", &css.name)?;
+    let loader = write_named(&dist, "loader", "accredit.js", loader_src.as_bytes())?;
+    let page_src = fs::read_to_string(root.join("index.html"))
+        .map_err(|e| format!("cannot read index.html: {e}"))?;
+    let page_src = fill(
+        &page_src,
+        "__ACCREDIT_LOADER_INTEGRITY__",
+        &loader.integrity,
+    )?;
+    let page = write_named(&dist, "page", "index.html", page_src.as_bytes())?;
+    files.extend([wasm, glue, css, loader, page]);
+    let dist = Dist { dir: dist, files };
+    write_manifest(&dist)?;
+    Ok(dist)
+}
+
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+fn reset_dir(dir: &Path) -> Result {
+    if dir.exists() {
+        fs::remove_dir_all(dir).map_err(|e| format!("cannot empty {}: {e}", dir.display()))?;
+    }
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// Every stylesheet under style/, in name order, as one file.
+fn stylesheet() -> Result<String> {
+    let dir = root().join("style");
+    let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "css"))
+        .collect();
+    paths.sort();
+    let mut css = String::new();
+    for p in paths {
+        css += &fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        css.push('\n');
+    }
+    Ok(css)
+}
+
+fn fill(text: &str, placeholder: &str, value: &str) -> Result<String> {
+    if !text.contains(placeholder) {
+        return Err(format!("placeholder {placeholder} not found"));
+    }
+    Ok(text.replace(placeholder, value))
+}
+
+fn write_hashed(
+    dir: &Path,
+    role: &'static str,
+    stem: &str,
+    ext: &str,
+    bytes: &[u8],
+) -> Result<DistFile> {
+    let hash = Sha256::digest(bytes);
+    let short: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    write_named(dir, role, &format!("{stem}-{short}.{ext}"), bytes)
+}
+
+fn write_named(dir: &Path, role: &'static str, name: &str, bytes: &[u8]) -> Result<DistFile> {
+    let path = dir.join(name);
+    let write = |p: &Path, b: &[u8]| {
+        fs::write(p, b).map_err(|e| format!("cannot write {}: {e}", p.display()))
+    };
+    write(&path, bytes)?;
+    let (gz, br) = (sizes::gzip(bytes), sizes::brotli(bytes));
+    write(&path.with_file_name(format!("{name}.gz")), &gz)?;
+    write(&path.with_file_name(format!("{name}.br")), &br)?;
+    let integrity = format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes))
+    );
+    Ok(DistFile {
+        role,
+        name: name.to_string(),
+        integrity,
+        sizes: Sizes {
+            raw: bytes.len(),
+            gzip: gz.len(),
+            brotli: br.len(),
+        },
+    })
+}
+
+fn write_manifest(dist: &Dist) -> Result {
+    let files: serde_json::Map<String, serde_json::Value> = dist
+        .files
+        .iter()
+        .map(|f| {
+            let entry = serde_json::json!({
+                "role": f.role,
+                "integrity": f.integrity,
+                "bytes": f.sizes.raw,
+                "gzip": f.sizes.gzip,
+                "brotli": f.sizes.brotli,
+            });
+            (f.name.clone(), entry)
+        })
+        .collect();
+    let json = serde_json::to_string_pretty(&serde_json::json!({ "files": files }))
+        .expect("a JSON value serialises");
+    fs::write(dist.dir.join("manifest.json"), json + "\n")
+        .map_err(|e| format!("cannot write manifest.json: {e}"))
+}
