@@ -1,0 +1,68 @@
+//! Loading event configurations: one file, a folder of files, or the demo.
+
+use accredit_model::EventConfig;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub type Events = BTreeMap<String, EventConfig>;
+
+/// The demo event shipped with the model (`islamabad-tip-som`).
+pub fn demo() -> Events {
+    let event = accredit_model::demo::islamabad_tip_som();
+    BTreeMap::from([(event.id.clone(), event)])
+}
+
+/// Loads one `.toml`/`.json` event file, or every such file in a folder.
+/// A configuration mistake stops the server with every problem listed.
+pub fn load_path(path: &Path) -> Result<Events, String> {
+    let files: Vec<_> = if path.is_dir() {
+        let mut v: Vec<_> = std::fs::read_dir(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml" || x == "json"))
+            .collect();
+        v.sort();
+        v
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut events = Events::new();
+    for file in files {
+        let event = load_file(&file)?;
+        if events.contains_key(&event.id) {
+            return Err(format!(
+                "{}: event id {} is used twice",
+                file.display(),
+                event.id
+            ));
+        }
+        events.insert(event.id.clone(), event);
+    }
+    if events.is_empty() {
+        return Err(format!(
+            "no event files (.toml or .json) in {}",
+            path.display()
+        ));
+    }
+    Ok(events)
+}
+
+fn load_file(file: &Path) -> Result<EventConfig, String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let parsed = if file.extension().is_some_and(|x| x == "json") {
+        EventConfig::from_json_str(&text).map_err(|e| e.to_string())
+    } else {
+        EventConfig::from_toml_str(&text).map_err(|e| e.to_string())
+    };
+    let event = parsed.map_err(|e| format!("{}: {e}", file.display()))?;
+    let problems = event.check();
+    if !problems.is_empty() {
+        return Err(format!(
+            "{}:\n  - {}",
+            file.display(),
+            problems.join("\n  - ")
+        ));
+    }
+    Ok(event)
+}

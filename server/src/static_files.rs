@@ -1,0 +1,95 @@
+//! Serves the widget build (`dist/`): the demo page, the loader, the hashed
+//! wasm/JS/CSS, with precompressed twins, security headers and cache rules.
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_http::services::ServeDir;
+
+pub fn service(dist: PathBuf, frame_ancestors: &str) -> Router {
+    let csp = Arc::new(
+        HeaderValue::from_str(&content_security_policy(frame_ancestors))
+            .expect("frame-ancestors holds only header-safe characters"),
+    );
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(true);
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            let csp = csp.clone();
+            async move { add_headers(req, next, &csp).await }
+        }))
+}
+
+/// Scripts only from this origin plus wasm compilation; no inline code or
+/// styles anywhere, so the widget is proven to run under a strict host CSP.
+pub fn content_security_policy(frame_ancestors: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}"
+    )
+}
+
+async fn add_headers(req: Request, next: Next, csp: &HeaderValue) -> Response {
+    // Content-hashed names never change content; everything else (the demo
+    // page, the stable loader URL) must be revalidated.
+    let immutable = is_content_hashed(req.uri().path());
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        }),
+    );
+    res
+}
+
+/// `accredit-0123456789.wasm` and the like: a stem, a dash, ten hex digits.
+fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let stem = name.split('.').next().unwrap_or("");
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() == 10 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_are_recognised() {
+        assert!(is_content_hashed("/accredit-0a1b2c3d4e.wasm"));
+        assert!(is_content_hashed("/x/accredit-0a1b2c3d4e.js"));
+        assert!(!is_content_hashed("/accredit.js"));
+        assert!(!is_content_hashed("/index.html"));
+        assert!(!is_content_hashed("/accredit-zzzzzzzzzz.js"));
+    }
+
+    #[test]
+    fn csp_allows_only_self_and_wasm_compilation() {
+        let csp = content_security_policy("'none'");
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"));
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(!csp.contains("'unsafe-eval'"));
+        assert!(csp.ends_with("frame-ancestors 'none'"));
+    }
+}
