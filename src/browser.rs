@@ -1,0 +1,166 @@
+//! Thin wrappers over the browser APIs the widget uses, so the rest of the
+//! code reads as Rust and stays testable.
+
+use accredit_model::Date;
+use wasm_bindgen::prelude::*;
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// A random RFC 4122 version 4 UUID from the platform's CSPRNG.
+pub fn uuid() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| {
+            // No Web Crypto (very old browsers): still unique enough to key
+            // one submission's retries.
+            format!(
+                "{:x}-{:x}",
+                js_sys::Date::now() as u64,
+                (js_sys::Math::random() * 1e16) as u64
+            )
+        })
+}
+
+pub fn random() -> f64 {
+    js_sys::Math::random()
+}
+
+/// Today in the user's time zone: what "in the past" means to them.
+pub fn today() -> Date {
+    let now = js_sys::Date::new_0();
+    Date::new(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .expect("the browser's date is a real date")
+}
+
+/// Unicode NFC, done by the browser so the widget ships no Unicode tables.
+pub fn nfc(s: &str) -> String {
+    js_sys::JsString::from(s).normalize("NFC").into()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+pub fn storage_get(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok()?
+}
+
+/// Stores a value; quota errors and disabled storage are ignored because a
+/// draft is a convenience, never a requirement.
+pub fn storage_set(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+pub fn storage_remove(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Intl.DisplayNames` for region codes, in the UI language.
+    #[wasm_bindgen(js_namespace = Intl, js_name = DisplayNames)]
+    type DisplayNames;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = DisplayNames, catch)]
+    fn new(locales: &JsValue, options: &JsValue) -> Result<DisplayNames, JsValue>;
+    #[wasm_bindgen(method, js_name = of)]
+    fn of(this: &DisplayNames, code: &str) -> Option<String>;
+}
+
+/// Country names in `lang`, via the browser's own CLDR data.
+pub struct CountryNames(Option<DisplayNames>);
+
+impl CountryNames {
+    pub fn new(lang: &str) -> Self {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"type".into(), &"region".into());
+        CountryNames(DisplayNames::new(&JsValue::from_str(lang), &options).ok())
+    }
+
+    pub fn name(&self, code: &str) -> String {
+        self.0
+            .as_ref()
+            .and_then(|d| d.of(code))
+            .unwrap_or_else(|| code.to_string())
+    }
+}
+
+/// Formats an ISO date for people, e.g. "25 April 2028" in English.
+pub fn format_date(date: Date, lang: &str) -> String {
+    let js = js_sys::Date::new_with_year_month_day(
+        date.year() as u32,
+        date.month() as i32 - 1,
+        date.day() as i32,
+    );
+    let options = js_sys::Object::new();
+    for (k, v) in [("day", "numeric"), ("month", "long"), ("year", "numeric")] {
+        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+    }
+    // Plain "en" would mean US order; conference documents write 25 April 2028.
+    let locale = if lang == "en" { "en-GB" } else { lang };
+    js.to_locale_date_string(locale, &options).into()
+}
+
+/// Scrolls so the element with `id` is at the top (after a step change).
+pub fn scroll_to_top_of(id: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        el.scroll_into_view();
+    }
+}
+
+/// Moves keyboard focus to the element with `id`, if it exists.
+pub fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Intl, js_name = Collator)]
+    type JsCollator;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = Collator, catch)]
+    fn new(locales: &JsValue) -> Result<JsCollator, JsValue>;
+    #[wasm_bindgen(method)]
+    fn compare(this: &JsCollator, a: &str, b: &str) -> i32;
+}
+
+/// `Intl.Collator`: sorts names the way readers of `lang` expect.
+pub struct Collator(Option<JsCollator>);
+
+impl Collator {
+    pub fn new(lang: &str) -> Self {
+        Collator(JsCollator::new(&JsValue::from_str(lang)).ok())
+    }
+
+    pub fn compare(&self, a: &str, b: &str) -> std::cmp::Ordering {
+        match &self.0 {
+            Some(c) => c.compare(a, b).cmp(&0),
+            None => a.cmp(b),
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The widget's views, one file per part of the form.
+
+mod choices;
+pub mod confirmation;
+pub mod delegation_step;
+pub mod error_summary;
+pub mod field;
+pub mod member_card;
+pub mod members_step;
+pub mod review_step;

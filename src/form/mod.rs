@@ -1,0 +1,309 @@
+//! The form's state: every answer, the current step, the errors shown.
+//!
+//! Each member is its own signal, so a keystroke in one card re-renders that
+//! card only, however large the delegation.
+
+pub mod draft;
+pub mod submit;
+
+use crate::api::{Receipt, SubmitError};
+use crate::i18n::I18n;
+use accredit_model::{
+    Consent, Delegation, EventConfig, FocalPoint, Member, Registration, ValidationError,
+    ValidationErrors,
+};
+use leptos::prelude::*;
+use std::collections::BTreeSet;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Delegation,
+    Members,
+    Review,
+    Done,
+}
+
+impl Step {
+    pub fn number(self) -> usize {
+        match self {
+            Step::Delegation => 1,
+            Step::Members => 2,
+            Step::Review | Step::Done => 3,
+        }
+    }
+
+    /// The error paths this step is responsible for.
+    fn owns(self, path: &str) -> bool {
+        match self {
+            Step::Delegation => path.starts_with("delegation") || path.starts_with("focal_point"),
+            Step::Members => path.starts_with("members"),
+            Step::Review | Step::Done => true,
+        }
+    }
+}
+
+/// One card in the roster. `key` is stable across reordering, so Leptos
+/// moves DOM nodes instead of rebuilding them.
+#[derive(Clone, Copy)]
+pub struct MemberRow {
+    pub key: u32,
+    pub data: RwSignal<Member>,
+    /// Shown as a one-line summary when false.
+    pub open: RwSignal<bool>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Submission {
+    Idle,
+    Sending,
+    Failed(SubmitError),
+    Done(Receipt, Registration),
+}
+
+/// Every answer and the state around them. All fields are signals, so the
+/// struct is `Copy` and components take it from context.
+#[derive(Clone, Copy)]
+pub struct Form {
+    pub event: StoredValue<EventConfig>,
+    pub i18n: StoredValue<I18n>,
+    /// Prefix of element ids, unique per widget on the page.
+    pub id_prefix: StoredValue<String>,
+    pub delegation: RwSignal<Delegation>,
+    pub focal_point: RwSignal<FocalPoint>,
+    pub members: RwSignal<Vec<MemberRow>>,
+    pub consent: RwSignal<Consent>,
+    pub step: RwSignal<Step>,
+    /// The errors on screen (only after the user tried to continue).
+    pub errors: RwSignal<ValidationErrors>,
+    /// Bumped to move focus to the error summary after it is (re)built.
+    pub summary_focus: RwSignal<u32>,
+    pub submission: RwSignal<Submission>,
+    /// One key per submission, reused by every retry of it.
+    pub idempotency_key: StoredValue<Option<String>>,
+    /// The last member removed, with its place, for "Undo".
+    pub removed: RwSignal<Option<(usize, MemberRow)>>,
+    pub draft_restored: RwSignal<bool>,
+    next_key: StoredValue<u32>,
+}
+
+impl Form {
+    pub fn new(event: EventConfig, i18n: I18n, id_prefix: String) -> Form {
+        let kind = event.delegation_kinds.first().copied().unwrap_or_default();
+        let form = Form {
+            event: StoredValue::new(event),
+            i18n: StoredValue::new(i18n),
+            id_prefix: StoredValue::new(id_prefix),
+            delegation: RwSignal::new(Delegation {
+                kind,
+                ..Delegation::default()
+            }),
+            focal_point: RwSignal::new(FocalPoint::default()),
+            members: RwSignal::new(Vec::new()),
+            consent: RwSignal::new(Consent::default()),
+            step: RwSignal::new(Step::Delegation),
+            errors: RwSignal::new(ValidationErrors::new()),
+            summary_focus: RwSignal::new(0),
+            submission: RwSignal::new(Submission::Idle),
+            idempotency_key: StoredValue::new(None),
+            removed: RwSignal::new(None),
+            draft_restored: RwSignal::new(false),
+            next_key: StoredValue::new(0),
+        };
+        form.add_member(Member::default());
+        form
+    }
+
+    /// The element id for a model path: `members[2].email` → `p-members-2-email`.
+    pub fn id(&self, path: &str) -> String {
+        let mut id = self.id_prefix.get_value();
+        id.push('-');
+        for c in path.chars() {
+            match c {
+                '[' | '.' => id.push('-'),
+                ']' => {}
+                c => id.push(c),
+            }
+        }
+        id
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.i18n.with_value(|i| i.t(key))
+    }
+
+    pub fn tf(&self, key: &str, params: &[(&str, String)]) -> String {
+        self.i18n.with_value(|i| i.tf(key, params))
+    }
+
+    /// The message for an error, in the UI language.
+    pub fn message(&self, error: &ValidationError) -> String {
+        self.event
+            .with_value(|e| self.i18n.with_value(|i| i.error(error, e)))
+    }
+
+    /// The answers as the payload the model validates and the server stores.
+    pub fn registration(&self) -> Registration {
+        Registration {
+            event: self.event.with_value(|e| e.id.clone()),
+            language: self.i18n.with_value(|i| i.lang.clone()),
+            delegation: self.delegation.get_untracked(),
+            focal_point: self.focal_point.get_untracked(),
+            members: self
+                .members
+                .get_untracked()
+                .iter()
+                .map(|row| row.data.get_untracked())
+                .collect(),
+            consent: self.consent.get_untracked(),
+        }
+    }
+
+    /// Every error the model finds in the current answers.
+    fn validate_all(&self) -> ValidationErrors {
+        let registration = self.registration();
+        self.event.with_value(|event| {
+            accredit_model::validate(&registration, event, crate::browser::today())
+                .err()
+                .unwrap_or_default()
+        })
+    }
+
+    /// Errors of `step`, from the model (the one set of rules).
+    pub fn errors_for(&self, step: Step) -> ValidationErrors {
+        self.validate_all()
+            .into_iter()
+            .filter(|e| step.owns(&e.path))
+            .collect()
+    }
+
+    /// "Continue": shows this step's errors (focusing the summary), or
+    /// moves on when there are none.
+    pub fn try_advance(&self, to: Step) -> bool {
+        let errors = self.errors_for(self.step.get_untracked());
+        let ok = errors.is_empty();
+        if ok {
+            self.errors.set(ValidationErrors::new());
+            self.go_to(to);
+        } else {
+            self.show_errors(errors);
+        }
+        ok
+    }
+
+    pub fn show_errors(&self, errors: ValidationErrors) {
+        self.errors.set(errors);
+        self.summary_focus.update(|n| *n += 1);
+    }
+
+    pub fn go_to(&self, step: Step) {
+        self.errors.set(ValidationErrors::new());
+        self.step.set(step);
+        crate::browser::scroll_to_top_of(&self.id("top"));
+    }
+
+    /// After a change: errors already on screen are checked again (and go
+    /// away when fixed); no new error appears while the user is typing.
+    pub fn revalidate(&self) {
+        if self.errors.with_untracked(|e| e.is_empty()) {
+            return;
+        }
+        let shown: BTreeSet<String> = self
+            .errors
+            .with_untracked(|e| e.iter().map(|e| e.path.clone()).collect());
+        let fresh: ValidationErrors = self
+            .validate_all()
+            .into_iter()
+            .filter(|e| shown.contains(&e.path))
+            .collect();
+        self.errors.set(fresh);
+    }
+
+    /// The first error message at exactly `path`, if shown.
+    pub fn error_at(&self, path: &str) -> Option<String> {
+        let error = self
+            .errors
+            .with(|errors| errors.iter().find(|e| e.path == path).cloned())?;
+        Some(self.message(&error))
+    }
+
+    pub fn add_member(&self, member: Member) -> u32 {
+        let key = self.next_key.get_value();
+        self.next_key.set_value(key + 1);
+        let row = MemberRow {
+            key,
+            data: RwSignal::new(member),
+            open: RwSignal::new(true),
+        };
+        self.members.update(|m| m.push(row));
+        key
+    }
+
+    pub fn remove_member(&self, key: u32) {
+        let mut removed = None;
+        self.members.update(|rows| {
+            if let Some(i) = rows.iter().position(|r| r.key == key) {
+                removed = Some((i, rows.remove(i)));
+            }
+        });
+        if removed.is_some() {
+            self.removed.set(removed);
+            self.revalidate();
+        }
+    }
+
+    pub fn undo_remove(&self) {
+        if let Some((i, row)) = self.removed.get_untracked() {
+            self.members
+                .update(|rows| rows.insert(i.min(rows.len()), row));
+            self.removed.set(None);
+            self.revalidate();
+        }
+    }
+
+    /// Moves the member `by` places (−1 up, +1 down).
+    pub fn move_member(&self, key: u32, by: isize) {
+        self.members.update(|rows| {
+            if let Some(i) = rows.iter().position(|r| r.key == key) {
+                let j = i as isize + by;
+                if j >= 0 && (j as usize) < rows.len() {
+                    rows.swap(i, j as usize);
+                }
+            }
+        });
+        self.revalidate();
+    }
+
+    /// A new member sharing what colleagues usually share: institution,
+    /// nationality, sessions, travel dates.
+    pub fn duplicate_member(&self, key: u32) -> Option<u32> {
+        let source = self.members.with_untracked(|rows| {
+            rows.iter()
+                .find(|r| r.key == key)
+                .map(|r| r.data.get_untracked())
+        })?;
+        Some(self.add_member(Member {
+            institution: source.institution,
+            nationality: source.nationality,
+            sessions: source.sessions,
+            arrival_date: source.arrival_date,
+            departure_date: source.departure_date,
+            visa_letter: source.visa_letter,
+            ..Member::default()
+        }))
+    }
+
+    /// Replaces every answer (a restored draft, or "Start again").
+    pub fn load(&self, registration: Registration) {
+        self.delegation.set(registration.delegation);
+        self.focal_point.set(registration.focal_point);
+        self.consent.set(registration.consent);
+        self.members.set(Vec::new());
+        for member in registration.members {
+            self.add_member(member);
+        }
+        if self.members.with_untracked(Vec::is_empty) {
+            self.add_member(Member::default());
+        }
+        self.errors.set(ValidationErrors::new());
+    }
+}

@@ -1,0 +1,63 @@
+//! accredit: the delegate registration widget.
+//!
+//! The loader (`src/js/accredit.js`) instantiates this module and calls
+//! [`mount`] on each host element; everything the widget knows about the
+//! event comes from the endpoint named on that element.
+
+mod api;
+mod app;
+mod browser;
+mod components;
+mod form;
+mod i18n;
+mod settings;
+
+use std::cell::Cell;
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    /// Counts mounted widgets so element ids stay unique on the page.
+    static INSTANCES: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Renders the widget into `host`, configured by its attributes
+/// (`endpoint`, `event`, `lang`, or their `data-` forms); the event
+/// configuration is fetched from `{endpoint}/events/{event}`.
+#[wasm_bindgen]
+pub fn mount(host: web_sys::HtmlElement) {
+    let settings = settings::WidgetSettings::from_element(&host);
+    let id_prefix = next_id_prefix();
+    leptos::mount::mount_to(host, move || {
+        app::App(app::AppProps {
+            settings,
+            id_prefix,
+        })
+    })
+    .forget();
+}
+
+/// Like [`mount`], with the event configuration given as JSON instead of
+/// fetched (inline configuration; also what component tests use).
+#[wasm_bindgen(js_name = mountWithConfig)]
+pub fn mount_with_config(host: web_sys::HtmlElement, config_json: &str) -> Result<(), JsError> {
+    let settings = settings::WidgetSettings::from_element(&host);
+    let event: accredit_model::EventConfig = serde_json::from_str(config_json)?;
+    let id_prefix = next_id_prefix();
+    leptos::mount::mount_to(host, move || {
+        app::Loaded(app::LoadedProps {
+            settings,
+            event,
+            id_prefix,
+        })
+    })
+    .forget();
+    Ok(())
+}
+
+fn next_id_prefix() -> String {
+    let n = INSTANCES.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    format!("accredit{n}")
+}

@@ -1,0 +1,38 @@
+//! The end-to-end harness: the real server (in this process, on a free
+//! loopback port, with a temporary data folder) and Debian's Chromium driven
+//! through ChromeDriver. Nothing is downloaded: `cargo xtask test` installs
+//! the browser from apt and passes its paths in the environment.
+
+mod browser;
+mod server;
+
+pub use browser::{Browser, LogEntry};
+pub use server::TestServer;
+
+/// A value from the environment that `cargo xtask test` sets.
+pub fn env_path(name: &str) -> std::path::PathBuf {
+    std::env::var_os(name)
+        .unwrap_or_else(|| {
+            panic!("{name} is not set: run the end-to-end tests with `cargo xtask test`")
+        })
+        .into()
+}
+
+/// Polls `check` until it returns `Some`, or panics after `timeout` with
+/// `what` in the message.
+pub async fn eventually<T, F, Fut>(what: &str, timeout: std::time::Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("timed out after {timeout:?} waiting for {what}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,66 @@
+//! `cargo xtask serve` shows the demo page with the widget mounted, and the
+//! browser console stays clean (no CSP violation, no failed load, no panic).
+
+use accredit_e2e::{Browser, TestServer, eventually};
+use fantoccini::Locator;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_page_mounts_the_widget_without_console_errors() {
+    let server = TestServer::start().await;
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url("/")).await.unwrap();
+
+    let heading = eventually(
+        "the event name to render",
+        Duration::from_secs(20),
+        || async {
+            let el = browser
+                .client
+                .find(Locator::Css(".accredit-event__name"))
+                .await
+                .ok()?;
+            el.text().await.ok()
+        },
+    )
+    .await;
+    assert!(
+        heading.contains("Trafficking in Persons"),
+        "the widget shows the demo event, got {heading:?}"
+    );
+
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    browser.screenshot("demo-page").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_event_is_explained_inside_the_widget() {
+    let server = TestServer::start().await;
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url("/")).await.unwrap();
+    // Point the mount element at an event that does not exist, then mount it again.
+    browser
+        .client
+        .execute(
+            r#"const el = document.createElement("div");
+               el.dataset.accredit = ""; el.dataset.endpoint = "/api/v1"; el.dataset.event = "no-such-event";
+               el.id = "second"; document.body.append(el);
+               return import("/accredit.js").then((m) => m.mountAll());"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    let alert = eventually("the not-found message", Duration::from_secs(20), || async {
+        let el = browser
+            .client
+            .find(Locator::Css("#second [role=alert]"))
+            .await
+            .ok()?;
+        el.text().await.ok()
+    })
+    .await;
+    assert!(alert.contains("could not be found"), "got {alert:?}");
+    browser.close().await;
+}
