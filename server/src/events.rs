@@ -50,12 +50,12 @@ pub fn load_path(path: &Path) -> Result<Events, String> {
 fn load_file(file: &Path) -> Result<EventConfig, String> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let parsed = if file.extension().is_some_and(|x| x == "json") {
+    let event = if file.extension().is_some_and(|x| x == "json") {
         EventConfig::from_json_str(&text).map_err(|e| e.to_string())
     } else {
         EventConfig::from_toml_str(&text).map_err(|e| e.to_string())
-    };
-    let event = parsed.map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    .map_err(|e| format!("{}: {e}", file.display()))?;
     let problems = event.check();
     if !problems.is_empty() {
         return Err(format!(

@@ -1,49 +1,180 @@
 //! The reference backend of accredit: it serves the widget build and the
-//! registration API, and it re-validates everything it receives with
-//! `accredit-model` (the same rules the widget runs).
+//! registration API, stores registrations durably in SQLite, gives
+//! organisers their review API and exports, and re-validates everything it
+//! receives with `accredit-model` (the same rules the widget runs).
 
 pub mod api;
+pub mod attachments;
+pub mod auth;
+pub mod clock;
+pub mod cors;
 pub mod events;
+pub mod export;
+pub mod filter;
+pub mod idempotency;
+pub mod memory;
+pub mod purge;
+pub mod random;
+pub mod rate_limit;
+pub mod reference;
 pub mod static_files;
+pub mod status;
+pub mod storage;
 
-use accredit_model::EventConfig;
 use axum::Router;
+use axum::http::HeaderName;
+use events::Events;
+use rate_limit::{Limiter, RateLimit};
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use storage::SharedStorage;
 
 /// What the server needs to run, gathered from the command line.
 pub struct Settings {
-    pub events: BTreeMap<String, EventConfig>,
+    pub events: Events,
     /// The widget build: demo page, loader, wasm, CSS.
     pub dist: PathBuf,
+    /// Where the database lives (`accredit.sqlite3`).
+    pub data_dir: PathBuf,
     /// The CSP `frame-ancestors` sources of served pages.
     pub frame_ancestors: String,
+    /// Origins allowed to call the public endpoints cross-origin.
+    pub cors: cors::AllowList,
+    /// POSTs per client address; [`RateLimit::Off`] also lifts the limit on
+    /// failed organiser sign-ins.
+    pub rate_limit: RateLimit,
+    /// Event id → reference prefix, for events that do not use the derived one.
+    pub reference_prefixes: BTreeMap<String, String>,
+    /// Header a trusted reverse proxy puts the client address in
+    /// (`X-Forwarded-For`); without it the TCP peer is the client.
+    pub client_ip_header: Option<HeaderName>,
 }
 
-/// Shared, read-only state of every request handler.
+impl Settings {
+    /// Settings with the defaults of the command line: frame-ancestors
+    /// `'self'`, no cross-origin access, the default rate limit, derived
+    /// reference prefixes, no proxy header.
+    pub fn new(events: Events, dist: PathBuf, data_dir: PathBuf) -> Settings {
+        Settings {
+            events,
+            dist,
+            data_dir,
+            frame_ancestors: "'self'".to_owned(),
+            cors: cors::AllowList::default(),
+            rate_limit: RateLimit::default(),
+            reference_prefixes: BTreeMap::new(),
+            client_ip_header: None,
+        }
+    }
+
+    /// Mistakes that stop the server: prefixes or CORS entries for events
+    /// that do not exist, invalid prefixes.
+    pub fn check(&self) -> Result<(), String> {
+        for (event, prefix) in &self.reference_prefixes {
+            if !self.events.contains_key(event) {
+                return Err(format!("--reference-prefix names unknown event `{event}`"));
+            }
+            if !reference::is_valid_prefix(prefix) {
+                return Err(format!(
+                    "reference prefix `{prefix}` must be 1-8 upper-case letters A-Z and digits"
+                ));
+            }
+        }
+        if let Some(event) = self.cors.events().find(|e| !self.events.contains_key(*e)) {
+            return Err(format!("--cors-origin names unknown event `{event}`"));
+        }
+        Ok(())
+    }
+}
+
+/// Shared state of every request handler.
 pub struct AppState {
-    pub events: BTreeMap<String, EventConfig>,
+    pub events: Events,
+    pub storage: SharedStorage,
+    pub in_flight: idempotency::InFlight,
+    pub posts: Limiter,
+    pub auth_failures: Limiter,
+    pub cors: cors::AllowList,
+    pub reference_prefixes: BTreeMap<String, String>,
+    pub client_ip_header: Option<HeaderName>,
 }
 
-pub fn router(settings: Settings) -> Router {
+impl AppState {
+    pub fn reference_prefix(&self, event: &str) -> String {
+        self.reference_prefixes
+            .get(event)
+            .cloned()
+            .unwrap_or_else(|| reference::derive_prefix(event))
+    }
+}
+
+fn build(settings: Settings) -> Result<(Router, Arc<AppState>), String> {
+    settings.check()?;
+    let storage = storage::sqlite::Sqlite::open(&settings.data_dir)?;
+    let auth_limit = match settings.rate_limit {
+        RateLimit::Off => RateLimit::Off,
+        RateLimit::PerMinute(_) => RateLimit::AUTH_FAILURES,
+    };
     let state = Arc::new(AppState {
         events: settings.events,
+        storage: Arc::new(storage),
+        in_flight: idempotency::InFlight::default(),
+        posts: Limiter::new(settings.rate_limit),
+        auth_failures: Limiter::new(auth_limit),
+        cors: settings.cors,
+        reference_prefixes: settings.reference_prefixes,
+        client_ip_header: settings.client_ip_header,
     });
-    Router::new()
-        .nest("/api/v1", api::router(state))
+    let router = Router::new()
+        .nest("/api/v1", api::router(state.clone()))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .fallback_service(static_files::service(
             settings.dist,
             &settings.frame_ancestors,
-        ))
+        ));
+    Ok((router, state))
+}
+
+/// The whole application (opens the database). [`serve`] is what runs it;
+/// this is for embedding it in another router.
+pub fn router(settings: Settings) -> Result<Router, String> {
+    build(settings).map(|(router, _)| router)
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests under way.
+/// Also runs the retention purge at start-up and every hour.
 pub async fn serve(listener: tokio::net::TcpListener, settings: Settings) -> std::io::Result<()> {
-    axum::serve(listener, router(settings))
-        .with_graceful_shutdown(shutdown_signal())
+    let (router, state) = tokio::task::spawn_blocking(move || build(settings))
         .await
+        .map_err(std::io::Error::other)?
+        .map_err(std::io::Error::other)?;
+    let purger = tokio::spawn(purge::periodically(state));
+    #[cfg(unix)]
+    let size_limit_watch = tokio::spawn(report_file_size_limit(tokio::signal::unix::signal(
+        tokio::signal::unix::SignalKind::from_raw(libc::SIGXFSZ),
+    )?));
+    let result = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
+    purger.abort();
+    #[cfg(unix)]
+    size_limit_watch.abort();
+    result
+}
+
+/// A process that exceeds its file size limit (`ulimit -f`) is killed by
+/// SIGXFSZ unless it handles it. Handling it turns the failed write into an
+/// ordinary storage error, answered with a 5xx, and the server stays up.
+#[cfg(unix)]
+async fn report_file_size_limit(mut signals: tokio::signal::unix::Signal) {
+    while signals.recv().await.is_some() {
+        tracing::error!("a file reached the process's file size limit; writes are failing");
+    }
 }
 
 async fn shutdown_signal() {
@@ -62,5 +193,27 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_naming_unknown_events_or_bad_prefixes_are_refused() {
+        let new = || Settings::new(events::demo(), "dist".into(), "data".into());
+        assert_eq!(new().check(), Ok(()));
+        let mut s = new();
+        s.reference_prefixes
+            .insert("no-such-event".into(), "ISB".into());
+        assert!(s.check().unwrap_err().contains("unknown event"));
+        let mut s = new();
+        s.reference_prefixes
+            .insert("islamabad-tip-som".into(), "isb".into());
+        assert!(s.check().is_err());
+        let mut s = new();
+        s.cors = cors::AllowList::parse(["other=https://x.org"]).unwrap();
+        assert!(s.check().unwrap_err().contains("unknown event"));
     }
 }

@@ -1,7 +1,12 @@
 //! `accredit-server`: the command line around the library.
 
-use accredit_server::{Settings, events};
-use clap::{Parser, Subcommand};
+use accredit_server::rate_limit::RateLimit;
+use accredit_server::storage::Storage;
+use accredit_server::storage::sqlite::Sqlite;
+use accredit_server::{Settings, auth, clock, cors, events, purge};
+use axum::http::HeaderName;
+use clap::{Args, Parser, Subcommand};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,45 +22,141 @@ struct Cli {
     command: Command,
 }
 
+/// Where the data and the event configuration are (every command needs them).
+#[derive(Args)]
+struct Common {
+    /// Where registrations and attachments are stored.
+    #[arg(long, env = "ACCREDIT_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// An event file (TOML or JSON) or a folder of them; the demo event by default.
+    #[arg(long, env = "ACCREDIT_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+impl Common {
+    fn events(&self) -> Result<events::Events, String> {
+        match &self.config {
+            Some(path) => events::load_path(path),
+            None => Ok(events::demo()),
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API, the widget files and the demo page.
     Serve {
+        #[command(flatten)]
+        common: Common,
         /// Address to listen on.
         #[arg(long, env = "ACCREDIT_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Where registrations and attachments are stored.
-        #[arg(long, env = "ACCREDIT_DATA_DIR", default_value = "data")]
-        data_dir: PathBuf,
-        /// An event file (TOML or JSON) or a folder of them; the demo event by default.
-        #[arg(long, env = "ACCREDIT_CONFIG")]
-        config: Option<PathBuf>,
         /// The widget build (`cargo xtask dist` writes it).
         #[arg(long, env = "ACCREDIT_DIST", default_value = "dist")]
         dist: PathBuf,
         /// Sources allowed to frame the served pages (CSP frame-ancestors).
         #[arg(long, env = "ACCREDIT_FRAME_ANCESTORS", default_value = "'self'")]
         frame_ancestors: String,
+        /// An origin allowed to embed the widget: `https://host` for every
+        /// event or `EVENT=https://host` for one. Repeatable; the variable
+        /// takes a comma-separated list.
+        #[arg(
+            long = "cors-origin",
+            env = "ACCREDIT_CORS_ORIGINS",
+            value_delimiter = ','
+        )]
+        cors_origins: Vec<String>,
+        /// POSTs per client address: `<n>/min`, or `off` (load tests).
+        #[arg(long, env = "ACCREDIT_RATE_LIMIT", default_value_t = RateLimit::default())]
+        rate_limit: RateLimit,
+        /// Reference prefix of an event, `EVENT=PREFIX` (e.g.
+        /// `islamabad-tip-som=ISB`). Repeatable; comma-separated in the variable.
+        #[arg(
+            long = "reference-prefix",
+            env = "ACCREDIT_REFERENCE_PREFIXES",
+            value_delimiter = ','
+        )]
+        reference_prefixes: Vec<String>,
+        /// Behind a reverse proxy: the header it puts the client address in
+        /// (e.g. `X-Forwarded-For`). Only set this when a proxy always sets it.
+        #[arg(long, env = "ACCREDIT_CLIENT_IP_HEADER")]
+        client_ip_header: Option<HeaderName>,
+    },
+    /// Organiser tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Delete personal data whose retention period is over, and unused uploads.
+    Purge {
+        #[command(flatten)]
+        common: Common,
     },
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token for one event and print it (only its hash is stored).
+    Create {
+        #[command(flatten)]
+        common: Common,
+        /// The event the token gives access to.
+        #[arg(long)]
+        event: String,
+        /// Who or what the token is for; shown in the audit trail.
+        #[arg(long, default_value = "organiser")]
+        label: String,
+    },
+}
+
+fn main() -> ExitCode {
+    accredit_server::memory::limit_arenas();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the async runtime starts")
+        .block_on(run())
+}
+
+async fn run() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "accredit_server=info,tower_http=warn".into()),
         )
+        .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
-    let result = match cli.command {
+    let result = match Cli::parse().command {
         Command::Serve {
+            common,
             addr,
-            data_dir,
-            config,
             dist,
             frame_ancestors,
-        } => serve(addr, data_dir, config, dist, frame_ancestors).await,
+            cors_origins,
+            rate_limit,
+            reference_prefixes,
+            client_ip_header,
+        } => {
+            async {
+                let mut settings = Settings::new(common.events()?, dist, common.data_dir);
+                settings.frame_ancestors = frame_ancestors;
+                settings.cors = cors::AllowList::parse(cors_origins.iter().map(String::as_str))?;
+                settings.rate_limit = rate_limit;
+                settings.reference_prefixes = parse_prefixes(&reference_prefixes)?;
+                settings.client_ip_header = client_ip_header;
+                serve(addr, settings).await
+            }
+            .await
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    common,
+                    event,
+                    label,
+                },
+        } => create_token(&common, &event, &label),
+        Command::Purge { common } => run_purge(&common),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -66,29 +167,69 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(
-    addr: SocketAddr,
-    data_dir: PathBuf,
-    config: Option<PathBuf>,
-    dist: PathBuf,
-    frame_ancestors: String,
-) -> Result<(), String> {
-    let events = match config {
-        Some(path) => events::load_path(&path)?,
-        None => events::demo(),
-    };
-    std::fs::create_dir_all(&data_dir)
-        .map_err(|e| format!("cannot create data directory {}: {e}", data_dir.display()))?;
-    let settings = Settings {
-        events,
-        dist,
-        frame_ancestors,
-    };
+fn parse_prefixes(entries: &[String]) -> Result<BTreeMap<String, String>, String> {
+    entries
+        .iter()
+        .map(|entry| {
+            entry
+                .split_once('=')
+                .map(|(event, prefix)| (event.trim().to_owned(), prefix.trim().to_owned()))
+                .ok_or_else(|| format!("`{entry}`: expected EVENT=PREFIX"))
+        })
+        .collect()
+}
+
+async fn serve(addr: SocketAddr, settings: Settings) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    tracing::info!("accredit listening on http://{addr}");
+    tracing::info!(
+        "accredit listening on http://{addr} (data in {}, rate limit {})",
+        settings.data_dir.display(),
+        settings.rate_limit
+    );
     accredit_server::serve(listener, settings)
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+fn create_token(common: &Common, event: &str, label: &str) -> Result<(), String> {
+    let events = common.events()?;
+    if !events.contains_key(event) {
+        let known: Vec<_> = events.keys().map(String::as_str).collect();
+        return Err(format!(
+            "unknown event `{event}` (configured: {})",
+            known.join(", ")
+        ));
+    }
+    let storage = Sqlite::open(&common.data_dir)?;
+    let (secret, record) = auth::new_token(event, label, clock::now());
+    storage.insert_token(&record).map_err(|e| e.to_string())?;
+    eprintln!(
+        "Created token {} (\"{label}\") for {event}. It is shown only once; keep it secret.",
+        record.id
+    );
+    println!("{secret}");
+    Ok(())
+}
+
+fn run_purge(common: &Common) -> Result<(), String> {
+    let events = common.events()?;
+    let storage = Sqlite::open(&common.data_dir)?;
+    let report =
+        purge::run(&storage, &events, clock::today(), clock::now()).map_err(|e| e.to_string())?;
+    for (event, deleted) in &report.events {
+        println!(
+            "{event}: retention period over; deleted {} registrations and {} attachments",
+            deleted.registrations, deleted.attachments
+        );
+    }
+    println!("unused attachments deleted: {}", report.expired_attachments);
+    for (id, event) in &events {
+        let date = purge::deletion_date(event);
+        if clock::today() < date {
+            println!("{id}: personal data will be deleted on {date}");
+        }
+    }
+    Ok(())
 }

@@ -1,15 +1,24 @@
 //! `GET /api/v1/events/{event}`: the public configuration the widget renders.
 
+use super::problem::Problem;
 use crate::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
-pub async fn get_event(State(state): State<Arc<AppState>>, Path(event): Path<String>) -> Response {
-    match state.events.get(&event) {
-        Some(config) => Json(config).into_response(),
-        None => (StatusCode::NOT_FOUND, "unknown event").into_response(),
-    }
+/// The only API response without personal data, so the only cacheable
+/// one; `no-cache` makes browsers revalidate, so a changed configuration
+/// is seen at once.
+pub async fn get_event(
+    State(state): State<Arc<AppState>>,
+    Path(event): Path<String>,
+) -> Result<Response, Problem> {
+    let config = state.event(&event)?;
+    let mut response = Json(config).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
 }

@@ -12,16 +12,17 @@ pub struct TestServer {
 impl TestServer {
     /// Serves the release build in `$ACCREDIT_DIST` with the demo event.
     pub async fn start() -> TestServer {
+        Self::start_with_dist(crate::env_path("ACCREDIT_DIST")).await
+    }
+
+    /// Serves the files in `dist` (a copy of the build with extra pages).
+    pub async fn start_with_dist(dist: std::path::PathBuf) -> TestServer {
         let data_dir = tempfile::tempdir().expect("a temporary data folder");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a free loopback port");
         let addr = listener.local_addr().expect("a bound address");
-        let settings = Settings {
-            events: events::demo(),
-            dist: crate::env_path("ACCREDIT_DIST"),
-            frame_ancestors: "'self'".into(),
-        };
+        let settings = Settings::new(events::demo(), dist, data_dir.path().to_path_buf());
         let task = tokio::spawn(async move {
             accredit_server::serve(listener, settings)
                 .await

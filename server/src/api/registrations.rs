@@ -1,0 +1,269 @@
+//! `POST /api/v1/events/{event}/registrations`: a delegation registers.
+//!
+//! The payload is never trusted: whatever the widget checked, the server
+//! normalises it and validates it again with the model, and stores the
+//! normalised form. The order of checks decides which error a client sees
+//! first: unknown event (404), wrong content type (415), missing key (400),
+//! key in flight (409), body too large (413), malformed JSON (400), key
+//! reused (replay, or 422 for another body), registration closed (409),
+//! wrong types or validation errors (422).
+
+use super::body;
+use super::problem::Problem;
+use super::storage_problem;
+use crate::attachments::{Kind, Purpose};
+use crate::idempotency::{self, HEADER, IN_FLIGHT_WAIT};
+use crate::storage::{self, IdempotencyRecord, InsertOutcome, NewRegistration};
+use crate::{AppState, clock, random, reference};
+use accredit_model::{Registration, ValidationError, ValidationErrors, validate};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Attempts at a free reference before giving up (each retry after three
+/// collisions adds a character, so this is never reached in practice).
+const REFERENCE_ATTEMPTS: usize = 12;
+
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    Path(event_id): Path<String>,
+    headers: HeaderMap,
+    request_body: Body,
+) -> Result<Response, Problem> {
+    let event = state.event(&event_id)?;
+    body::require_json(&headers)?;
+    let key = idempotency::parse_key(headers.get(HEADER).map(|v| v.as_bytes()))
+        .map_err(|detail| Problem::bad_request("idempotency.key_invalid", detail))?
+        .to_owned();
+    // Held until the response is built, whatever happens.
+    let Some(_claim) = state.in_flight.claim(&event_id, &key, IN_FLIGHT_WAIT).await else {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "idempotency.in_flight",
+            "A request with this Idempotency-Key is still being processed; retry shortly.",
+        )
+        .retry_after(1));
+    };
+    let bytes = body::read(&headers, request_body, body::JSON_LIMIT).await?;
+    let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        Problem::bad_request(
+            "body.malformed_json",
+            format!("The body is not valid JSON: {e}"),
+        )
+    })?;
+    let body_hash = idempotency::body_hash(&json);
+
+    let (e, k) = (event_id.clone(), key.clone());
+    let earlier = storage::run(&state.storage, move |s| s.idempotency_record(&e, &k))
+        .await
+        .map_err(storage_problem)?;
+    if let Some(record) = earlier {
+        return replay(&event_id, &record, &body_hash);
+    }
+
+    let today = clock::today();
+    if !event.is_open(today) {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "registration.closed",
+            format!("Registration closed on {}.", event.registration_closes_on),
+        ));
+    }
+    let registration: Registration = serde_path_to_error::deserialize(json).map_err(|e| {
+        let mut params = BTreeMap::new();
+        params.insert("reason".to_owned(), e.inner().to_string());
+        let error = ValidationError {
+            path: e.path().to_string().trim_start_matches('.').to_owned(),
+            code: Cow::Borrowed("body.invalid"),
+            params,
+        };
+        Problem::invalid(&[error])
+    })?;
+    let registration = registration.normalised();
+
+    let mut errors = validate(&registration, event, today)
+        .err()
+        .unwrap_or_default();
+    let references = attachment_references(&registration);
+    errors.extend(check_attachments(&state, &event_id, &references).await?);
+    if !errors.is_empty() {
+        errors.sort_form_order();
+        return Err(Problem::invalid(errors.as_slice()));
+    }
+
+    let id = random::uuid();
+    let payload = serde_json::to_string(&registration).map_err(Problem::internal)?;
+    let prefix = state.reference_prefix(&event_id);
+    for attempt in 0..REFERENCE_ATTEMPTS {
+        let reference = reference::generate(&prefix, reference::length_for_attempt(attempt));
+        let response =
+            serde_json::json!({"id": id, "reference": reference, "status": "pending"}).to_string();
+        let new = NewRegistration {
+            id: id.clone(),
+            event: event_id.clone(),
+            reference,
+            payload: payload.clone(),
+            created_at: clock::now(),
+            idempotency_key: key.clone(),
+            body_hash,
+            response_status: StatusCode::CREATED.as_u16(),
+            response: response.clone(),
+            attachments: references.iter().map(|r| r.id.clone()).collect(),
+        };
+        let outcome = storage::run(&state.storage, move |s| s.insert_registration(&new))
+            .await
+            .map_err(storage_problem)?;
+        match outcome {
+            InsertOutcome::Created => {
+                tracing::info!(event = %event_id, %id, "registration stored");
+                let location = format!("/api/v1/events/{event_id}/registrations/{id}");
+                return Ok(json_response(
+                    StatusCode::CREATED,
+                    response,
+                    Some(&location),
+                ));
+            }
+            InsertOutcome::ReferenceTaken => continue,
+            InsertOutcome::KeyTaken(record) => return replay(&event_id, &record, &body_hash),
+            InsertOutcome::AttachmentsUnavailable(ids) => {
+                let errors: Vec<_> = references
+                    .iter()
+                    .filter(|r| ids.contains(&r.id))
+                    .map(|r| ValidationError::new(r.path.clone(), "attachment.unknown"))
+                    .collect();
+                return Err(Problem::invalid(&errors));
+            }
+        }
+    }
+    Err(Problem::internal("no free reference found"))
+}
+
+fn json_response(status: StatusCode, body: String, location: Option<&str>) -> Response {
+    let mut response = (status, body).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Some(location) = location.and_then(|l| HeaderValue::from_str(l).ok()) {
+        h.insert(header::LOCATION, location);
+    }
+    response
+}
+
+/// The first response again for the same body; 422 for a different one.
+fn replay(
+    event: &str,
+    record: &IdempotencyRecord,
+    body_hash: &[u8; 32],
+) -> Result<Response, Problem> {
+    if &record.body_hash != body_hash {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency.key_reused",
+            "This Idempotency-Key was already used with a different body; use a new key for a new submission.",
+        ));
+    }
+    let status = StatusCode::from_u16(record.status).map_err(Problem::internal)?;
+    let id = serde_json::from_str::<serde_json::Value>(&record.response)
+        .ok()
+        .and_then(|body| body["id"].as_str().map(str::to_owned));
+    let location = id.map(|id| format!("/api/v1/events/{event}/registrations/{id}"));
+    let mut response = json_response(status, record.response.clone(), location.as_deref());
+    response
+        .headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    Ok(response)
+}
+
+/// An attachment id in the payload, where it is and what it is for.
+struct AttachmentReference {
+    path: String,
+    id: String,
+    purpose: Purpose,
+}
+
+fn attachment_references(registration: &Registration) -> Vec<AttachmentReference> {
+    let letter = registration
+        .delegation
+        .credentials_letter
+        .as_ref()
+        .map(|id| {
+            (
+                "delegation.credentials_letter".to_owned(),
+                id,
+                Purpose::CredentialsLetter,
+            )
+        });
+    let photos = registration
+        .members
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            m.photo
+                .as_ref()
+                .map(|id| (format!("members[{i}].photo"), id, Purpose::Photo))
+        });
+    letter
+        .into_iter()
+        .chain(photos)
+        .filter(|(_, id, _)| !id.is_empty())
+        .map(|(path, id, purpose)| AttachmentReference {
+            path,
+            id: id.clone(),
+            purpose,
+        })
+        .collect()
+}
+
+/// Each referenced attachment must exist for this event, be unused by
+/// other registrations, and be of a type its purpose accepts.
+async fn check_attachments(
+    state: &AppState,
+    event: &str,
+    references: &[AttachmentReference],
+) -> Result<ValidationErrors, Problem> {
+    let mut errors = ValidationErrors::new();
+    if references.is_empty() {
+        return Ok(errors);
+    }
+    let ids: Vec<String> = references.iter().map(|r| r.id.clone()).collect();
+    let event = event.to_owned();
+    let found = storage::run(&state.storage, move |s| s.attachment_info(&event, &ids))
+        .await
+        .map_err(storage_problem)?;
+    for reference in references {
+        let Some(info) = found.iter().find(|info| info.id == reference.id) else {
+            errors.push(ValidationError::new(
+                reference.path.clone(),
+                "attachment.unknown",
+            ));
+            continue;
+        };
+        if info.registration_id.is_some() {
+            errors.push(ValidationError::new(
+                reference.path.clone(),
+                "attachment.in_use",
+            ));
+            continue;
+        }
+        let accepted =
+            Kind::from_media_type(&info.media_type).is_some_and(|k| reference.purpose.accepts(k));
+        if !accepted {
+            let mut error = ValidationError::new(reference.path.clone(), "attachment.wrong_type");
+            let allowed = match reference.purpose {
+                Purpose::Photo => "image/jpeg, image/png",
+                Purpose::CredentialsLetter => "application/pdf, image/jpeg, image/png",
+            };
+            error
+                .params
+                .insert("accepted".to_owned(), allowed.to_owned());
+            errors.push(error);
+        }
+    }
+    Ok(errors)
+}

@@ -1,0 +1,91 @@
+//! Retention: personal data is deleted once it is no longer needed.
+//!
+//! An event's registrations, attachments and idempotency records are
+//! deleted `limits.retention_days` days after its last day; uploads that no registration uses are deleted 24 hours
+//! after upload. `accredit-server purge` runs this once; the server runs it
+//! at start-up and every hour (so at least daily, and soon after a restart).
+
+use crate::AppState;
+use crate::attachments::UNUSED_TTL_SECS;
+use crate::clock;
+use crate::events::Events;
+use crate::storage::{self, Deleted, Storage, StorageResult};
+use accredit_model::{Date, EventConfig};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const INTERVAL: Duration = Duration::from_secs(60 * 60);
+
+/// What one purge deleted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub events: Vec<(String, Deleted)>,
+    pub expired_attachments: u64,
+}
+
+/// The first day on which the event's personal data is deleted.
+pub fn deletion_date(event: &EventConfig) -> Date {
+    event
+        .ends_on
+        .add_days(i64::from(event.limits.retention_days))
+}
+
+/// Purges what is due on `today`; `now` (Unix seconds) dates unused uploads.
+pub fn run(storage: &dyn Storage, events: &Events, today: Date, now: i64) -> StorageResult<Report> {
+    let mut report = Report::default();
+    for (id, event) in events {
+        if today >= deletion_date(event) {
+            let deleted = storage.purge_event(id)?;
+            if deleted != Deleted::default() {
+                report.events.push((id.clone(), deleted));
+            }
+        }
+    }
+    report.expired_attachments = storage.expire_unused_attachments(now - UNUSED_TTL_SECS)?;
+    Ok(report)
+}
+
+/// The server's periodic purge; failures are logged and retried next time.
+pub async fn periodically(state: Arc<AppState>) {
+    let mut ticks = tokio::time::interval(INTERVAL);
+    loop {
+        ticks.tick().await;
+        let events = state.events.clone();
+        let result = storage::run(&state.storage, move |s| {
+            run(s, &events, clock::today(), clock::now())
+        })
+        .await;
+        match result {
+            Ok(report) => {
+                for (event, deleted) in &report.events {
+                    tracing::info!(
+                        %event,
+                        registrations = deleted.registrations,
+                        attachments = deleted.attachments,
+                        "retention period over: personal data deleted"
+                    );
+                }
+                if report.expired_attachments > 0 {
+                    tracing::info!(
+                        count = report.expired_attachments,
+                        "unused attachments deleted"
+                    );
+                }
+            }
+            Err(e) => tracing::error!("purge failed: {e}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_is_kept_for_the_retention_period_after_the_last_day() {
+        let mut event = accredit_model::demo::islamabad_tip_som();
+        event.limits.retention_days = 90;
+        // Last day 2027-04-22; deleted 90 days later.
+        assert_eq!(deletion_date(&event).to_string(), "2027-07-21");
+    }
+}

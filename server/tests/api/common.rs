@@ -1,0 +1,247 @@
+//! A real server on a free loopback port with a temporary database, and
+//! the payloads and files the tests send it.
+
+use accredit_server::rate_limit::RateLimit;
+use accredit_server::storage::Storage;
+use accredit_server::storage::sqlite::Sqlite;
+use accredit_server::{Settings, auth, events};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+
+pub const EVENT: &str = "islamabad-tip-som";
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub data_dir: tempfile::TempDir,
+    /// Kept alive for as long as the server serves from it.
+    _dist: tempfile::TempDir,
+    pub client: reqwest::Client,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestServer {
+    /// The demo event, rate limits off.
+    pub async fn start() -> TestServer {
+        TestServer::with(|_| {}).await
+    }
+
+    /// The demo event, rate limits off, then `configure`.
+    pub async fn with(configure: impl FnOnce(&mut Settings)) -> TestServer {
+        let data_dir = tempfile::tempdir().unwrap();
+        let dist = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dist.path().join("index.html"),
+            "<!doctype html><title>demo</title>",
+        )
+        .unwrap();
+        let mut settings = Settings::new(
+            events::demo(),
+            dist.path().to_path_buf(),
+            data_dir.path().to_path_buf(),
+        );
+        settings.rate_limit = RateLimit::Off;
+        configure(&mut settings);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let task = tokio::spawn(async move {
+            accredit_server::serve(listener, settings)
+                .await
+                .expect("the server runs");
+        });
+        TestServer {
+            addr,
+            data_dir,
+            _dist: dist,
+            client: reqwest::Client::new(),
+            task,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// `/api/v1/events/islamabad-tip-som{path}`.
+    pub fn event_url(&self, path: &str) -> String {
+        self.url(&format!("/api/v1/events/{EVENT}{path}"))
+    }
+
+    /// A new organiser token for the demo event.
+    pub fn token(&self) -> String {
+        self.token_for(EVENT)
+    }
+
+    pub fn token_for(&self, event: &str) -> String {
+        let storage = Sqlite::open(self.data_dir.path()).unwrap();
+        let (secret, record) = auth::new_token(event, "test desk", 0);
+        storage.insert_token(&record).unwrap();
+        secret
+    }
+
+    pub fn storage(&self) -> Sqlite {
+        Sqlite::open(self.data_dir.path()).unwrap()
+    }
+
+    /// POSTs a registration with a fresh idempotency key.
+    pub async fn register(&self, body: &Value) -> reqwest::Response {
+        self.register_with_key(body, &new_key()).await
+    }
+
+    pub async fn register_with_key(&self, body: &Value, key: &str) -> reqwest::Response {
+        self.client
+            .post(self.event_url("/registrations"))
+            .header("idempotency-key", key)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn upload(&self, bytes: Vec<u8>) -> reqwest::Response {
+        self.client
+            .post(self.event_url("/attachments"))
+            .header("content-type", "application/octet-stream")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Uploads and returns the attachment id.
+    pub async fn upload_ok(&self, bytes: Vec<u8>) -> String {
+        let response = self.upload(bytes).await;
+        assert_eq!(response.status(), 201);
+        let body: Value = response.json().await.unwrap();
+        body["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.event_url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub fn new_key() -> String {
+    accredit_server::random::uuid()
+}
+
+/// A valid single-member Pakistani delegation.
+pub fn registration() -> Value {
+    json!({
+        "event": EVENT,
+        "language": "en",
+        "delegation": {"kind": "member_state", "country": "PK", "organisation": null},
+        "focal_point": {"given_names": "Ayesha", "family_name": "Khan", "email": "a.khan@example.pk", "phone": "+92 51 1234567"},
+        "members": [member("head_of_delegation", "Imran", "Ahmed", "DP1234567")],
+        "consent": {"data_processing": true, "participant_list": false}
+    })
+}
+
+/// A valid member; `document` must be unique within the delegation.
+pub fn member(category: &str, given: &str, family: &str, document: &str) -> Value {
+    json!({
+        "honorific": "", "given_names": given, "family_name": family, "badge_name": "",
+        "function": "Director", "institution": "Ministry of Interior", "nationality": "PK",
+        "email": format!("m.{}@example.org", document.to_lowercase()), "phone": "",
+        "category": category,
+        "identity_document": {"kind": "passport", "number": document, "issuing_country": "PK", "expires_on": "2030-01-31"},
+        "date_of_birth": "1970-05-01", "photo": null, "sessions": ["opening"],
+        "arrival_date": null, "departure_date": null, "visa_letter": false,
+        "dietary": "", "accessibility": ""
+    })
+}
+
+/// A registration of a State delegation with the given members.
+pub fn delegation(country: &str, members: Vec<Value>) -> Value {
+    let mut r = registration();
+    r["delegation"]["country"] = json!(country);
+    r["members"] = Value::Array(
+        members
+            .into_iter()
+            .map(|mut m| {
+                m["nationality"] = json!(country);
+                m["identity_document"]["issuing_country"] = json!(country);
+                m
+            })
+            .collect(),
+    );
+    r
+}
+
+fn segment(marker: u8, payload: &[u8]) -> Vec<u8> {
+    let mut s = vec![0xFF, marker];
+    s.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    s.extend_from_slice(payload);
+    s
+}
+
+/// A structurally complete JPEG with an EXIF block holding a GPS position
+/// and a camera owner, plus a comment.
+pub fn jpeg_with_metadata() -> Vec<u8> {
+    let mut exif =
+        b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x3b\0\x02\0\0\0\x0aJane Doe\0\0\0\0\0\0".to_vec();
+    exif.extend_from_slice(b"GPSLatitude 33.6844N");
+    let mut j = vec![0xFF, 0xD8];
+    j.extend(segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
+    j.extend(segment(0xE1, &exif));
+    j.extend(segment(0xFE, b"taken by Jane Doe"));
+    j.extend(segment(0xDB, &[0u8; 65]));
+    j.extend(segment(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
+    j.extend(segment(0xC4, &[0u8; 20]));
+    j.extend(segment(0xDA, &[1, 1, 0, 0, 0x3F, 0]));
+    j.extend_from_slice(&[0x12, 0xFF, 0x00, 0x34, 0x56]);
+    j.extend_from_slice(&[0xFF, 0xD9]);
+    j
+}
+
+fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut c = (data.len() as u32).to_be_bytes().to_vec();
+    c.extend_from_slice(kind);
+    c.extend_from_slice(data);
+    c.extend_from_slice(&[0, 0, 0, 0]);
+    c
+}
+
+pub fn png_with_metadata() -> Vec<u8> {
+    let mut p = b"\x89PNG\r\n\x1a\n".to_vec();
+    p.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
+    p.extend(chunk(b"tEXt", b"Author\0Jane Doe"));
+    p.extend(chunk(b"IDAT", b"pixels"));
+    p.extend(chunk(b"IEND", b""));
+    p
+}
+
+pub fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+}
+
+pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Asserts a problem+json response and returns its body.
+pub async fn problem(response: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status(), status, "status");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json",
+        "content type"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status);
+    for field in ["type", "title", "detail"] {
+        assert!(body[field].is_string(), "{field} in {body}");
+    }
+    body
+}

@@ -1,0 +1,291 @@
+//! Exports: protocol order, filters, and cells that spreadsheets must
+//! never evaluate.
+
+use crate::common::*;
+use serde_json::{Value, json};
+use std::io::Read;
+
+/// Delegations registered in scrambled order, with formula-like values.
+async fn conference() -> (TestServer, String) {
+    let server = TestServer::start().await;
+    let token = server.token();
+    let mut turkiye = delegation(
+        "TR",
+        vec![
+            member("delegate", "Zeki", "Yılmaz", "U1000001"),
+            member("adviser", "Ayşe", "Demir", "U1000002"),
+            member("head_of_delegation", "Ali", "Çelik", "U1000003"),
+            member("delegate", "Can", "Arslan", "U1000004"),
+            member("alternate", "Mehmet", "Öz", "U1000005"),
+        ],
+    );
+    turkiye["members"][3]["phone"] = json!("+90 312 555 0000");
+    turkiye["members"][3]["dietary"] = json!("=HYPERLINK(\"http://evil.example\",\"click\")");
+    turkiye["members"][3]["institution"] = json!("@SUM(A1:A9)");
+    turkiye["members"][3]["function"] = json!("-2+3 adviser");
+    let mut ngo = registration();
+    ngo["delegation"] = json!({"kind": "ngo", "country": null, "organisation": "Aware Girls"});
+    ngo["members"][0]["category"] = json!("observer");
+    let mut unodc = registration();
+    unodc["delegation"] = json!({"kind": "un_entity", "country": null, "organisation": "UNODC"});
+    let mut frontex = registration();
+    frontex["delegation"] = json!({"kind": "intergovernmental_organisation", "country": null, "organisation": "Frontex"});
+    let mut media = registration();
+    media["delegation"] = json!({"kind": "media", "country": null, "organisation": "Dawn News"});
+    media["members"][0]["category"] = json!("media");
+    let payloads = vec![
+        ngo,
+        turkiye,
+        media,
+        delegation(
+            "PK",
+            vec![member("head_of_delegation", "Imran", "Ahmed", "P2000001")],
+        ),
+        unodc,
+        delegation(
+            "IR",
+            vec![member("head_of_delegation", "Reza", "Karimi", "I3000001")],
+        ),
+        frontex,
+        delegation(
+            "AF",
+            vec![member("head_of_delegation", "Zahra", "Rahimi", "A4000001")],
+        ),
+    ];
+    for payload in payloads {
+        let response = server.register(&payload).await;
+        let status = response.status();
+        assert_eq!(status, 201, "{}", response.text().await.unwrap());
+    }
+    (server, token)
+}
+
+/// A minimal RFC 4180 reader, to check the writer independently.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = vec![];
+    let mut row = vec![];
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {
+                chars.next();
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    rows
+}
+
+fn column(rows: &[Vec<String>], name: &str) -> Vec<String> {
+    let index = rows[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"));
+    rows[1..].iter().map(|r| r[index].clone()).collect()
+}
+
+#[tokio::test]
+async fn participants_csv_is_in_protocol_order_and_injection_safe() {
+    let (server, token) = conference().await;
+    let response = server.get_as(&token, "/exports/participants.csv").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.starts_with(&format!("attachment; filename=\"{EVENT}-participants-")),
+        "{disposition}"
+    );
+    let bytes = response.bytes().await.unwrap();
+    assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "UTF-8 BOM");
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let rows = parse_csv(text);
+    assert_eq!(rows.len(), 1 + 12);
+
+    // Member States by English name (Türkiye sorts as Turkiye), then the
+    // other kinds in protocol order.
+    let names: Vec<String> = rows[1..]
+        .iter()
+        .map(|r| {
+            let i = |n: &str| rows[0].iter().position(|h| h == n).unwrap();
+            if r[i("country")].is_empty() {
+                r[i("organisation")].clone()
+            } else {
+                r[i("country")].clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .fold(Vec::new(), |mut v, n| {
+            if v.last() != Some(&n) {
+                v.push(n);
+            }
+            v
+        });
+    assert_eq!(
+        names,
+        [
+            "Afghanistan",
+            "Iran (Islamic Republic of)",
+            "Pakistan",
+            "Türkiye",
+            "Frontex",
+            "UNODC",
+            "Aware Girls",
+            "Dawn News"
+        ]
+    );
+    // Within Türkiye: head, then categories in event order, then family name.
+    let family: Vec<String> = column(&rows, "family_name");
+    assert_eq!(family[3..8], ["Çelik", "Öz", "Arslan", "Yılmaz", "Demir"]);
+    assert_eq!(column(&rows, "head_of_delegation")[3..5], ["yes", "no"]);
+
+    // Formula-like cells are neutralised but complete.
+    let arslan = &rows[1 + 5];
+    let cell = |name: &str| arslan[rows[0].iter().position(|h| h == name).unwrap()].clone();
+    assert_eq!(cell("phone"), "'+90 312 555 0000");
+    assert_eq!(
+        cell("dietary"),
+        "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    );
+    assert_eq!(cell("institution"), "'@SUM(A1:A9)");
+    assert_eq!(cell("function"), "'-2+3 adviser");
+    for row in &rows {
+        for field in row {
+            assert!(
+                !field.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "unguarded cell {field:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn delegations_csv_has_one_row_per_registration() {
+    let (server, token) = conference().await;
+    let text = server
+        .get_as(&token, "/exports/delegations.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rows = parse_csv(text.trim_start_matches('\u{FEFF}'));
+    assert_eq!(rows.len(), 1 + 8);
+    assert_eq!(column(&rows, "country_code")[..4], ["AF", "IR", "PK", "TR"]);
+    assert_eq!(column(&rows, "members")[3], "5");
+    assert_eq!(column(&rows, "head_of_delegation")[3], "Ali Çelik");
+    assert!(
+        column(&rows, "focal_point_phone")
+            .iter()
+            .all(|p| p == "'+92 51 1234567")
+    );
+}
+
+#[tokio::test]
+async fn json_and_xlsx_carry_the_same_rows() {
+    let (server, token) = conference().await;
+    let response = server.get_as(&token, "/exports/participants.json").await;
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let json: Value = response.json().await.unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 12);
+    assert_eq!(
+        rows[5]["phone"], "+90 312 555 0000",
+        "JSON keeps values exactly"
+    );
+    assert_eq!(rows[5]["visa_letter"], false);
+    assert_eq!(rows[5]["sessions"], json!(["opening"]));
+
+    let response = server.get_as(&token, "/exports/participants.xlsx").await;
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = response.bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    for part in [
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/styles.xml",
+    ] {
+        assert!(archive.by_name(part).is_ok(), "{part}");
+    }
+    let mut sheet = String::new();
+    archive
+        .by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut sheet)
+        .unwrap();
+    assert!(
+        !sheet.contains("<f>") && !sheet.contains("<f "),
+        "no formulas"
+    );
+    assert!(
+        !sheet.contains("t=\"n\"") && !sheet.contains("<v>"),
+        "no numbers"
+    );
+    assert_eq!(sheet.matches("<row ").count(), 13);
+    assert!(
+        sheet.contains(r#"t="inlineStr" s="1"><is><t xml:space="preserve">+90 312 555 0000</t>"#)
+    );
+    assert!(sheet.contains("=HYPERLINK(&quot;http://evil.example&quot;,&quot;click&quot;)"));
+    assert!(sheet.contains("Türkiye"));
+}
+
+#[tokio::test]
+async fn exports_take_the_list_filters() {
+    let (server, token) = conference().await;
+    let text = server
+        .get_as(
+            &token,
+            "/exports/participants.csv?country=TR&category=delegate",
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rows = parse_csv(text.trim_start_matches('\u{FEFF}'));
+    assert_eq!(column(&rows, "family_name"), ["Arslan", "Yılmaz"]);
+    let json: Value = server
+        .get_as(&token, "/exports/participants.json?kind=media")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 1);
+    let text = server
+        .get_as(&token, "/exports/delegations.csv?q=unodc")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(parse_csv(text.trim_start_matches('\u{FEFF}')).len(), 2);
+    problem(
+        server
+            .get_as(&token, "/exports/participants.csv?kind=state")
+            .await,
+        400,
+        "query.invalid",
+    )
+    .await;
+}

@@ -1,0 +1,9 @@
+//! The whole HTTP API, over real HTTP against a temporary database.
+
+mod attachments;
+mod common;
+mod exports;
+mod organiser;
+mod registrations;
+mod retention;
+mod security;

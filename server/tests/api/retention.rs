@@ -1,0 +1,77 @@
+//! Retention: personal data goes after the event, unused uploads after a day.
+
+use crate::common::*;
+use accredit_model::Date;
+use accredit_server::storage::Storage;
+use accredit_server::{clock, events, purge};
+
+#[tokio::test]
+async fn personal_data_is_deleted_after_the_retention_period() {
+    let server = TestServer::start().await;
+    let photo = server.upload_ok(jpeg_with_metadata()).await;
+    let mut body = registration();
+    body["members"][0]["photo"] = serde_json::json!(photo);
+    assert_eq!(server.register(&body).await.status(), 201);
+    let unused = server.upload_ok(pdf()).await;
+    let storage = server.storage();
+    let events = events::demo();
+
+    // The day before the deletion date nothing goes; uploads are fresh.
+    let deletion = purge::deletion_date(&events[EVENT]);
+    assert_eq!(deletion, Date::new(2027, 7, 21).unwrap());
+    let report = purge::run(&storage, &events, deletion.add_days(-1), clock::now()).unwrap();
+    assert_eq!(report, purge::Report::default());
+    assert!(storage.attachment(EVENT, &unused).unwrap().is_some());
+
+    // A day later the unused upload expires; the used one stays.
+    let report = purge::run(
+        &storage,
+        &events,
+        deletion.add_days(-1),
+        clock::now() + 24 * 3600 + 1,
+    )
+    .unwrap();
+    assert_eq!(report.expired_attachments, 1);
+    assert!(storage.attachment(EVENT, &unused).unwrap().is_none());
+    assert!(storage.attachment(EVENT, &photo).unwrap().is_some());
+
+    let report = purge::run(&storage, &events, deletion, clock::now()).unwrap();
+    assert_eq!(report.events.len(), 1);
+    assert_eq!(report.events[0].1.registrations, 1);
+    assert_eq!(report.events[0].1.attachments, 1);
+    assert!(storage.registrations(EVENT).unwrap().is_empty());
+    assert!(storage.attachment(EVENT, &photo).unwrap().is_none());
+
+    // Deleted means gone from the file too (secure_delete, WAL truncated).
+    let db = std::fs::read(server.data_dir.path().join("accredit.sqlite3")).unwrap();
+    let wal =
+        std::fs::read(server.data_dir.path().join("accredit.sqlite3-wal")).unwrap_or_default();
+    for file in [&db, &wal] {
+        assert!(
+            !contains(file, b"DP1234567"),
+            "passport number left on disk"
+        );
+        assert!(!contains(file, b"a.khan@example.pk"), "e-mail left on disk");
+    }
+}
+
+#[test]
+fn the_purge_command_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_accredit-server"))
+        .args(["purge", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("unused attachments deleted: 0"), "{text}");
+    assert!(
+        text.contains("islamabad-tip-som: personal data will be deleted on 2027-07-21"),
+        "{text}"
+    );
+}

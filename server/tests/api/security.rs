@@ -1,0 +1,338 @@
+//! CORS, rate limits, headers, and errors that are never HTML.
+
+use crate::common::*;
+use accredit_server::Settings;
+use accredit_server::rate_limit::RateLimit;
+use serde_json::Value;
+
+const ALLOWED: &str = "https://mofa.example.pk";
+
+async fn cors_server() -> TestServer {
+    TestServer::with(|s: &mut Settings| {
+        s.cors = accredit_server::cors::AllowList::parse([format!("{EVENT}={ALLOWED}").as_str()])
+            .unwrap();
+    })
+    .await
+}
+
+#[tokio::test]
+async fn allowed_origins_may_call_the_widget_endpoints() {
+    let server = cors_server().await;
+    let preflight = server
+        .client
+        .request(reqwest::Method::OPTIONS, server.event_url("/registrations"))
+        .header("origin", ALLOWED)
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "content-type, idempotency-key",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    let h = preflight.headers();
+    assert_eq!(h["access-control-allow-origin"], ALLOWED);
+    assert!(
+        h["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .contains("idempotency-key")
+    );
+    assert!(
+        h["access-control-allow-methods"]
+            .to_str()
+            .unwrap()
+            .contains("POST")
+    );
+
+    let response = server
+        .client
+        .post(server.event_url("/registrations"))
+        .header("origin", ALLOWED)
+        .header("idempotency-key", new_key())
+        .json(&registration())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.headers()["access-control-allow-origin"], ALLOWED);
+    assert!(
+        response.headers()["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .contains("retry-after")
+    );
+
+    let event = server
+        .client
+        .get(server.event_url(""))
+        .header("origin", ALLOWED)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(event.status(), 200);
+    assert_eq!(event.headers()["access-control-allow-origin"], ALLOWED);
+}
+
+#[tokio::test]
+async fn other_origins_are_refused_and_same_origin_always_works() {
+    let server = cors_server().await;
+    for origin in ["https://evil.example", "http://mofa.example.pk", "null"] {
+        let response = server
+            .client
+            .post(server.event_url("/registrations"))
+            .header("origin", origin)
+            .header("idempotency-key", new_key())
+            .json(&registration())
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response
+                .headers()
+                .get("access-control-allow-origin")
+                .is_none()
+        );
+        problem(response, 403, "cors.origin_not_allowed").await;
+        let preflight = server
+            .client
+            .request(reqwest::Method::OPTIONS, server.event_url("/attachments"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(preflight.status(), 403);
+    }
+    assert!(server.storage_is_empty());
+
+    // Organiser endpoints are never cross-origin, even for allowed origins.
+    let token = server.token();
+    let response = server
+        .client
+        .get(server.event_url("/registrations"))
+        .header("origin", ALLOWED)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    problem(response, 403, "cors.origin_not_allowed").await;
+
+    // Same origin: the page served by this server.
+    let same = format!("http://{}", server.addr);
+    let response = server
+        .client
+        .post(server.event_url("/registrations"))
+        .header("origin", same)
+        .header("idempotency-key", new_key())
+        .json(&registration())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let response = server
+        .client
+        .get(server.event_url("/registrations"))
+        .header("origin", format!("http://{}", server.addr))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+impl TestServer {
+    fn storage_is_empty(&self) -> bool {
+        use accredit_server::storage::Storage;
+        self.storage().registrations(EVENT).unwrap().is_empty()
+    }
+}
+
+#[tokio::test]
+async fn posts_are_rate_limited_per_client() {
+    let server = TestServer::with(|s: &mut Settings| s.rate_limit = RateLimit::PerMinute(3)).await;
+    for _ in 0..3 {
+        assert_eq!(server.register(&registration()).await.status(), 201);
+    }
+    let limited = server.register(&registration()).await;
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    problem(limited, 429, "rate_limited").await;
+    problem(server.upload(pdf()).await, 429, "rate_limited").await;
+    // Reads are not limited.
+    assert_eq!(
+        server
+            .client
+            .get(server.event_url(""))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn caching_headers_protect_personal_data() {
+    let server = TestServer::start().await;
+    let event = server
+        .client
+        .get(server.event_url(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        event.headers()["cache-control"],
+        "no-cache",
+        "the public configuration"
+    );
+    assert_eq!(event.headers()["x-content-type-options"], "nosniff");
+    let config: Value = event.json().await.unwrap();
+    assert_eq!(config["id"], EVENT);
+    for response in [
+        server.register(&registration()).await,
+        server.upload(pdf()).await,
+        server.get_as("acc_x", "/registrations").await,
+        server
+            .client
+            .get(server.url("/api/v1/events/nope"))
+            .send()
+            .await
+            .unwrap(),
+    ] {
+        assert_eq!(
+            response.headers()["cache-control"],
+            "no-store",
+            "{}",
+            response.url()
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_have_a_strict_content_security_policy() {
+    let server = TestServer::with(|s: &mut Settings| {
+        s.frame_ancestors = "https://conference.example.org".into()
+    })
+    .await;
+    let page = server.client.get(server.url("/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"));
+    assert!(
+        csp.ends_with("frame-ancestors https://conference.example.org"),
+        "{csp}"
+    );
+}
+
+#[tokio::test]
+async fn api_errors_are_problem_json_never_html() {
+    let server = TestServer::start().await;
+    problem(
+        server
+            .client
+            .get(server.url("/api/v1/nothing-here"))
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "route.unknown",
+    )
+    .await;
+    problem(
+        server
+            .client
+            .get(server.url("/api/v1/events/nope"))
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "event.unknown",
+    )
+    .await;
+    let response = server
+        .client
+        .delete(server.event_url("/registrations"))
+        .send()
+        .await
+        .unwrap();
+    problem(response, 405, "method.not_allowed").await;
+    let response = server
+        .client
+        .put(server.event_url(""))
+        .send()
+        .await
+        .unwrap();
+    problem(response, 405, "method.not_allowed").await;
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_served() {
+    let server = TestServer::start().await;
+    let response = server
+        .client
+        .get(server.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let doc: Value = response.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    assert_eq!(paths.len(), 10);
+    let mut operations = 0;
+    for (path, item) in paths {
+        let concrete = path
+            .replace("{event}", EVENT)
+            .replace("{id}", "00000000-0000-4000-8000-000000000000");
+        for method in item.as_object().unwrap().keys() {
+            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let response = server
+                .client
+                .request(method.clone(), server.url(&format!("/api/v1{concrete}")))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            // A 404 is fine only when it is about the (made-up) id, not the route.
+            let route_missing = status == 405 || (status == 404 && body["code"] == "route.unknown");
+            assert!(!route_missing, "{method} {path} → {status} {body}");
+            operations += 1;
+        }
+    }
+    assert_eq!(operations, 12);
+}
+
+#[tokio::test]
+async fn unparsable_paths_and_queries_are_problems_too() {
+    let server = TestServer::start().await;
+    let token = server.token();
+    let response = server.get_as(&token, "/registrations?status=%FF").await;
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    assert_eq!(response.status(), 400);
+    let response = server
+        .client
+        .get(server.url("/api/v1/events/%FF%FE"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    assert!(response.status().is_client_error());
+}

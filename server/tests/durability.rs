@@ -1,0 +1,327 @@
+//! Durability of the server binary: kill -9 under load, and a full disk.
+//!
+//! Both start the real `accredit-server` executable, so what is tested is
+//! what runs in production: its fsyncs, its transactions, its signal
+//! handling.
+
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const EVENT: &str = "islamabad-tip-som";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    /// Starts the binary, optionally under `prlimit --fsize=<bytes>`, and
+    /// waits until it answers.
+    async fn start(data_dir: &Path, file_size_limit: Option<u64>) -> Server {
+        let port = free_port();
+        let binary = env!("CARGO_BIN_EXE_accredit-server");
+        let mut command = match file_size_limit {
+            Some(bytes) => {
+                let mut c = Command::new("prlimit");
+                c.arg(format!("--fsize={bytes}")).arg("--").arg(binary);
+                c
+            }
+            None => Command::new(binary),
+        };
+        let child = command
+            .args(["serve", "--rate-limit", "off", "--addr"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--data-dir")
+            .arg(data_dir)
+            .arg("--dist")
+            .arg(data_dir)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while client.get(format!("{base}/healthz")).send().await.is_err() {
+            assert!(Instant::now() < deadline, "the server did not start");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Server { child, base }
+    }
+
+    fn kill9(mut self) {
+        // `Child::kill` sends SIGKILL: no shutdown code runs.
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/api/v1/events/{EVENT}{path}", self.base)
+    }
+}
+
+fn registration(n: usize) -> Value {
+    json!({
+        "event": EVENT, "language": "en",
+        "delegation": {"kind": "member_state", "country": "PK"},
+        "focal_point": {"given_names": "Ayesha", "family_name": "Khan", "email": "a.khan@example.pk", "phone": "+92 51 1234567"},
+        "members": [{
+            "given_names": "Imran", "family_name": format!("Ahmed {}", letters(n)), "function": "Director",
+            "institution": "Ministry of Interior", "nationality": "PK", "email": format!("m{n}@example.pk"),
+            "category": "head_of_delegation",
+            "identity_document": {"kind": "passport", "number": format!("DP{n:07}"), "issuing_country": "PK", "expires_on": "2030-01-31"},
+            "date_of_birth": "1970-05-01"
+        }],
+        "consent": {"data_processing": true}
+    })
+}
+
+/// `n` written in letters (names may not contain digits).
+fn letters(mut n: usize) -> String {
+    let mut s = String::new();
+    loop {
+        s.insert(0, (b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            return s;
+        }
+    }
+}
+
+async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    body: &Value,
+) -> Result<(u16, Value), reqwest::Error> {
+    let response = client
+        .post(url)
+        .header("idempotency-key", key)
+        .json(body)
+        .send()
+        .await?;
+    let status = response.status().as_u16();
+    Ok((status, response.json().await?))
+}
+
+fn open_db(dir: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.join("accredit.sqlite3")).unwrap()
+}
+
+fn integrity(conn: &rusqlite::Connection) -> String {
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_registration_survives_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    // key → the body sent with it; acknowledged key → id.
+    let mut bodies: BTreeMap<String, Value> = BTreeMap::new();
+    let acknowledged: Arc<Mutex<BTreeMap<String, String>>> = Arc::default();
+    let mut uncertain: BTreeSet<String> = BTreeSet::new();
+    let mut n = 0;
+    for round in 0..5 {
+        let server = Server::start(dir.path(), None).await;
+        // Requests whose fate the previous crash hid are retried with their
+        // key: each must now succeed, exactly once.
+        for key in std::mem::take(&mut uncertain) {
+            let (status, body) = post(&client, &server.url("/registrations"), &key, &bodies[&key])
+                .await
+                .unwrap();
+            assert_eq!(status, 201, "retry of {key} after the crash: {body}");
+            acknowledged
+                .lock()
+                .unwrap()
+                .insert(key, body["id"].as_str().unwrap().to_owned());
+        }
+        let url = server.url("/registrations");
+        let mut tasks = Vec::new();
+        for _ in 0..4 {
+            let mut keys = Vec::new();
+            for _ in 0..600 {
+                n += 1;
+                let key = format!("crash-{round}-{n}");
+                bodies.insert(key.clone(), registration(n));
+                keys.push((key, registration(n)));
+            }
+            let (client, url, acknowledged) = (client.clone(), url.clone(), acknowledged.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut unknown = Vec::new();
+                let mut iter = keys.into_iter();
+                for (key, body) in iter.by_ref() {
+                    match post(&client, &url, &key, &body).await {
+                        Ok((201, body)) => {
+                            acknowledged
+                                .lock()
+                                .unwrap()
+                                .insert(key, body["id"].as_str().unwrap().to_owned());
+                        }
+                        Ok((status, body)) => panic!("unexpected {status}: {body}"),
+                        Err(_) => {
+                            unknown.push(key);
+                            break;
+                        }
+                    }
+                }
+                unknown
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(300 + 100 * round as u64)).await;
+        server.kill9();
+        for task in tasks {
+            uncertain.extend(task.await.unwrap());
+        }
+    }
+    let server = Server::start(dir.path(), None).await;
+    for key in std::mem::take(&mut uncertain) {
+        let (status, body) = post(&client, &server.url("/registrations"), &key, &bodies[&key])
+            .await
+            .unwrap();
+        assert_eq!(status, 201);
+        acknowledged
+            .lock()
+            .unwrap()
+            .insert(key, body["id"].as_str().unwrap().to_owned());
+    }
+    server.kill9();
+
+    let acknowledged = acknowledged.lock().unwrap();
+    assert!(
+        acknowledged.len() > 20,
+        "the load reached the server ({} stored)",
+        acknowledged.len()
+    );
+    let conn = open_db(dir.path());
+    assert_eq!(integrity(&conn), "ok");
+    let mut count = conn
+        .prepare("SELECT COUNT(*) FROM registrations WHERE id = ?1")
+        .unwrap();
+    let mut by_key = conn
+        .prepare("SELECT COUNT(*) FROM idempotency WHERE event = ?1 AND key = ?2")
+        .unwrap();
+    for (key, id) in acknowledged.iter() {
+        let rows: i64 = count.query_row([id], |r| r.get(0)).unwrap();
+        assert_eq!(
+            rows, 1,
+            "acknowledged registration {id} stored {rows} times"
+        );
+        let keys: i64 = by_key
+            .query_row([EVENT, key.as_str()], |r| r.get(0))
+            .unwrap();
+        assert_eq!(keys, 1);
+    }
+    // Nothing was stored twice: one row per key that was ever acknowledged.
+    let total: i64 = conn
+        .query_row("SELECT COUNT(*) FROM registrations", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(total as usize, acknowledged.len());
+}
+
+/// A full disk, simulated with a file size limit (`prlimit --fsize`):
+/// unlike file permissions, RLIMIT_FSIZE binds root too. Writes past it
+/// fail with EFBIG; the server must answer 5xx, never a 2xx for data it
+/// did not store, and stay up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_gives_5xx_never_a_false_2xx() {
+    let dir = tempfile::tempdir().unwrap();
+    // Create and migrate the database without a limit first.
+    Server::start(dir.path(), None).await.kill9();
+    let server = Server::start(dir.path(), Some(2 * 1024 * 1024)).await;
+    let client = reqwest::Client::new();
+    let mut stored_attachments = Vec::new();
+    let mut stored_registrations = Vec::new();
+    let mut failures = 0;
+    for n in 0..40 {
+        let mut file = b"%PDF-1.4\n".to_vec();
+        file.resize(150 * 1024, b'0' + (n % 10) as u8);
+        let response = client
+            .post(server.url("/attachments"))
+            .body(file)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap();
+        match status {
+            201 => stored_attachments.push(body["id"].as_str().unwrap().to_owned()),
+            500..=599 => {
+                failures += 1;
+                assert!(
+                    matches!(
+                        body["code"].as_str(),
+                        Some("storage.full" | "storage.unavailable")
+                    ),
+                    "{body}"
+                );
+                let (status, body) = post(
+                    &client,
+                    &server.url("/registrations"),
+                    &format!("full-disk-{n}"),
+                    &registration(n),
+                )
+                .await
+                .unwrap();
+                if status == 201 {
+                    stored_registrations.push(body["id"].as_str().unwrap().to_owned());
+                } else {
+                    assert!((500..600).contains(&status), "{status} {body}");
+                }
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert!(failures > 0, "the file size limit was reached");
+    assert!(!stored_attachments.is_empty());
+    // Still up after the failures.
+    assert_eq!(
+        client
+            .get(format!("{}/healthz", server.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    server.kill9();
+
+    let conn = open_db(dir.path());
+    assert_eq!(integrity(&conn), "ok");
+    for id in &stored_attachments {
+        let n: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM attachments WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1, "acknowledged attachment {id} lost");
+    }
+    for id in &stored_registrations {
+        let n: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM registrations WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1, "acknowledged registration {id} lost");
+    }
+}
