@@ -7,13 +7,15 @@ use crate::components::{
     members_step::MembersStep, review_step::ReviewStep,
 };
 use crate::form::{Form, Step, draft};
+use crate::host::Host;
 use crate::i18n::I18n;
 use crate::settings::WidgetSettings;
 use accredit_model::EventConfig;
 use leptos::prelude::*;
 
 #[component]
-pub fn App(settings: WidgetSettings, id_prefix: String) -> impl IntoView {
+pub fn App(settings: WidgetSettings, id_prefix: String, host: Host) -> impl IntoView {
+    provide_context(host);
     let i18n = I18n::english();
     let loading = i18n.t("ui.loading");
     let endpoint = settings.endpoint.clone();
@@ -38,7 +40,13 @@ pub fn App(settings: WidgetSettings, id_prefix: String) -> impl IntoView {
 
 /// The widget for an event whose configuration is already at hand.
 #[component]
-pub fn Loaded(settings: WidgetSettings, event: EventConfig, id_prefix: String) -> impl IntoView {
+pub fn Loaded(
+    settings: WidgetSettings,
+    event: EventConfig,
+    id_prefix: String,
+    host: Host,
+) -> impl IntoView {
+    provide_context(host);
     view! {
         <div class="accredit" lang="en" dir="ltr">
             <Registration event i18n=I18n::english() endpoint=settings.endpoint id_prefix />
@@ -70,6 +78,8 @@ fn Registration(
     let event_id = event.id.clone();
     let form = Form::new(event, i18n, id_prefix);
     provide_context(form);
+    // Runs once, after the first render: the form is there and usable.
+    Effect::new(move |_| expect_context::<Host>().ready());
     if let Some(saved) = draft::load(&event_id) {
         form.load(saved);
         form.draft_restored.set(true);
@@ -141,5 +151,11 @@ fn LoadFailed(error: LoadError, i18n: I18n) -> impl IntoView {
         LoadError::Server(_) => "ui.load.server",
         LoadError::BadResponse => "ui.load.bad_response",
     };
+    if let Some(host) = use_context::<Host>() {
+        host.emit(
+            "accredit:error",
+            &[("code", key.trim_start_matches("ui.load."))],
+        );
+    }
     view! { <p class="accredit-alert" role="alert">{i18n.t(key)}</p> }
 }

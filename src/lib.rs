@@ -9,6 +9,7 @@ mod app;
 mod browser;
 mod components;
 mod form;
+mod host;
 mod i18n;
 mod settings;
 
@@ -27,10 +28,12 @@ thread_local! {
 pub fn mount(host: web_sys::HtmlElement) {
     let settings = settings::WidgetSettings::from_element(&host);
     let id_prefix = next_id_prefix();
+    let handle = host::Host::new(host.clone());
     leptos::mount::mount_to(host, move || {
         app::App(app::AppProps {
             settings,
             id_prefix,
+            host: handle,
         })
     })
     .forget();
@@ -43,11 +46,13 @@ pub fn mount_with_config(host: web_sys::HtmlElement, config_json: &str) -> Resul
     let settings = settings::WidgetSettings::from_element(&host);
     let event: accredit_model::EventConfig = serde_json::from_str(config_json)?;
     let id_prefix = next_id_prefix();
+    let handle = host::Host::new(host.clone());
     leptos::mount::mount_to(host, move || {
         app::Loaded(app::LoadedProps {
             settings,
             event,
             id_prefix,
+            host: handle,
         })
     })
     .forget();

@@ -117,7 +117,10 @@ async fn continuing_with_nothing_shows_the_summary_focused_and_inline_errors() {
     let input = get(&host, &format!("#{p}-focal_point-given_names"));
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
     let described = input.get_attribute("aria-describedby").unwrap();
-    let message = get(&host, &format!("#{}", described.split(' ').last().unwrap()));
+    let message = get(
+        &host,
+        &format!("#{}", described.split(' ').next_back().unwrap()),
+    );
     assert!(
         message
             .text_content()

@@ -56,6 +56,19 @@ pub enum SubmitError {
     Rejected(u16),
 }
 
+impl SubmitError {
+    /// A stable name for the host page (`accredit:error` events).
+    pub fn code(&self) -> &'static str {
+        match self {
+            SubmitError::Invalid(_) => "invalid",
+            SubmitError::TooLarge => "too_large",
+            SubmitError::Closed => "registration_closed",
+            SubmitError::Unavailable => "unavailable",
+            SubmitError::Rejected(_) => "rejected",
+        }
+    }
+}
+
 /// An RFC 9457 problem document, as the server sends it.
 #[derive(Debug, Default, Deserialize)]
 struct Problem {

@@ -8,9 +8,10 @@ use leptos::prelude::*;
 #[component]
 pub fn Confirmation() -> impl IntoView {
     let form = expect_context::<Form>();
-    let Submission::Done(receipt, registration) = form.submission.get_untracked() else {
+    let Submission::Done(done) = form.submission.get_untracked() else {
         return ().into_any();
     };
+    let (receipt, registration) = *done;
     let heading_id = form.id("done");
     {
         let id = heading_id.clone();

@@ -234,7 +234,8 @@ pub fn ReviewStep(endpoint: String) -> impl IntoView {
         )
     };
     let endpoint = StoredValue::new(endpoint);
-    let send = move |_| submit::submit(form, endpoint.get_value());
+    let host = StoredValue::new(expect_context::<crate::host::Host>());
+    let send = move |_| submit::submit(form, endpoint.get_value(), host.get_value());
     view! {
         <h2 class="accredit-heading">{form.t("ui.step.review")}</h2>
         <h3 class="accredit-heading accredit-heading--small">{form.t("ui.review.delegation")}</h3>

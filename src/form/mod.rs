@@ -57,7 +57,8 @@ pub enum Submission {
     Idle,
     Sending,
     Failed(SubmitError),
-    Done(Receipt, Registration),
+    /// Boxed: a whole delegation is far larger than the other states.
+    Done(Box<(Receipt, Registration)>),
 }
 
 /// Every answer and the state around them. All fields are signals, so the

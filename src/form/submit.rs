@@ -4,6 +4,7 @@
 use super::{Form, Step, Submission, draft};
 use crate::api::{self, SubmitError};
 use crate::browser;
+use crate::host::Host;
 use leptos::prelude::*;
 
 fn pending_key(event: &str) -> String {
@@ -23,7 +24,7 @@ fn idempotency_key(form: Form, event: &str) -> String {
 
 /// Validates everything, then sends. Ignored while a send is under way, so
 /// a double click sends once.
-pub fn submit(form: Form, endpoint: String) {
+pub fn submit(form: Form, endpoint: String, host: Host) {
     if form.submission.get_untracked() == Submission::Sending {
         return;
     }
@@ -43,24 +44,32 @@ pub fn submit(form: Form, endpoint: String) {
     leptos::task::spawn_local(async move {
         match api::submit(&endpoint, &event, &body, &key).await {
             Ok(receipt) => {
+                host.emit(
+                    "accredit:submitted",
+                    &[("reference", &receipt.reference), ("id", &receipt.id)],
+                );
                 draft::clear(&event);
                 browser::storage_remove(&pending_key(&event));
                 form.idempotency_key.set_value(None);
-                form.submission.set(Submission::Done(receipt, registration));
+                form.submission
+                    .set(Submission::Done(Box::new((receipt, registration))));
                 form.go_to(Step::Done);
             }
             Err(SubmitError::Invalid(errors)) => {
-                // The server's rules are the model's rules: its errors map
-                // onto the same fields. The answers changed nothing yet, so
-                // the next attempt may reuse the key only if the body is the
-                // same; a corrected body needs a fresh one.
+                // The server's rules are the model's, so its errors land on
+                // the same fields. It stored nothing under this key, and the
+                // corrected answers will be a new request with a new key.
+                host.emit("accredit:error", &[("code", "invalid")]);
                 browser::storage_remove(&pending_key(&event));
                 form.idempotency_key.set_value(None);
                 form.submission
                     .set(Submission::Failed(SubmitError::Invalid(errors.clone())));
                 form.show_errors(errors.into_iter().collect());
             }
-            Err(error) => form.submission.set(Submission::Failed(error)),
+            Err(error) => {
+                host.emit("accredit:error", &[("code", error.code())]);
+                form.submission.set(Submission::Failed(error));
+            }
         }
     });
 }

@@ -1,9 +1,16 @@
-//! `cargo xtask bench`: measures the budgets and writes a Markdown report to
-//! `target/bench/report.md` (the numbers README.md quotes).
+//! `cargo xtask bench`: measures every budget and writes one Markdown
+//! report to `target/bench/report.md` (the numbers README.md quotes).
+//!
+//! - sizes of the release build (here);
+//! - the widget in headless Chromium: ready time against a static form,
+//!   keystroke-to-DOM latency with 100 members (`accredit-e2e` bench);
+//! - the server: ingest, latency under load, export, memory
+//!   (`accredit-server` bench), when that bench exists.
 
 use crate::dist;
 use crate::sizes::kb;
-use crate::util::{Result, step};
+use crate::toolchain;
+use crate::util::{self, Result, cargo, root, step};
 use std::fs;
 
 /// The delegate bundle (wasm + JS + CSS + English strings), brotli.
@@ -16,23 +23,48 @@ pub fn run(args: &[String]) -> Result {
         ));
     }
     let dist = dist::build()?;
+    let out = dist::target_dir().join("bench");
+    fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+
     step("Sizes of the delegate bundle");
     let bundle = dist.delegate_bundle();
-    let verdict = verdict(bundle.brotli <= DELEGATE_BUNDLE_BUDGET);
     let mut report = String::from("# accredit benchmark report\n\n## Sizes\n\n");
     report += &dist.size_table();
     report += &format!(
         "\n| Budget | Measured | Limit | Verdict |\n|---|---:|---:|---|\n\
-         | Delegate bundle, brotli | {} | {} | {verdict} |\n",
+         | Delegate bundle, brotli | {} | {} | {} |\n",
         kb(bundle.brotli),
-        kb(DELEGATE_BUNDLE_BUDGET)
+        kb(DELEGATE_BUNDLE_BUDGET),
+        verdict(bundle.brotli <= DELEGATE_BUNDLE_BUDGET)
     );
+
+    step("The widget in headless Chromium (ready time, keystroke latency)");
+    let browser = toolchain::browser()?;
+    util::run(
+        cargo()
+            .args(["bench", "--package", "accredit-e2e", "--bench", "widget"])
+            .env("ACCREDIT_DIST", &dist.dir)
+            .env("CHROMEDRIVER", &browser.chromedriver)
+            .env("CHROMIUM", &browser.chromium),
+    )?;
+    report += "\n## Widget\n\n";
+    report += &read_part(&out.join("widget.md"))?;
+
+    if root().join("server/benches/server.rs").is_file() {
+        step("The server (ingest, latency, export, memory)");
+        util::run(cargo().args(["bench", "--package", "accredit-server", "--bench", "server"]))?;
+        report += "\n## Server\n\n";
+        report += &read_part(&out.join("server.md"))?;
+    }
+
     println!("\n{report}");
-    let out = dist::target_dir().join("bench");
-    fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     fs::write(out.join("report.md"), &report).map_err(|e| format!("cannot write report: {e}"))?;
     eprintln!("report written to {}", out.join("report.md").display());
     Ok(())
+}
+
+fn read_part(path: &std::path::Path) -> Result<String> {
+    fs::read_to_string(path).map_err(|e| format!("the bench did not write {}: {e}", path.display()))
 }
 
 fn verdict(ok: bool) -> &'static str {

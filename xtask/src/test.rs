@@ -1,9 +1,11 @@
 //! `cargo xtask test`: every test there is, in the order that fails fastest.
 //!
-//! 1. formatting; 2. native unit, property and integration tests (model,
-//! server, driver); 3. the model compiled for wasm32; 4. the release build;
-//! 5. widget component tests in headless Chromium; 6. end-to-end tests in
-//! headless Chromium against the real server.
+//! 1. formatting;
+//! 2. native unit, property and integration tests (model, server, driver);
+//! 3. the model compiled for wasm32;
+//! 4. the release build;
+//! 5. widget component tests in headless Chromium;
+//! 6. end-to-end tests in headless Chromium against the real server.
 
 use crate::dist;
 use crate::toolchain::{self, WASM_TARGET};

@@ -1,0 +1,44 @@
+//! The element the widget lives in, and the events it tells the host page.
+//!
+//! Events bubble and are `composed`, so they cross a shadow root and reach
+//! listeners anywhere in the host document.
+
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsValue;
+use web_sys::HtmlElement;
+
+/// The host element. The reactive system wants `Send` context values; the
+/// widget only ever runs on the browser's main thread.
+#[derive(Clone)]
+pub struct Host(SendWrapper<HtmlElement>);
+
+impl Host {
+    pub fn new(element: HtmlElement) -> Host {
+        Host(SendWrapper::new(element))
+    }
+
+    /// Dispatches `name` on the host with `detail` (a JSON-like object).
+    pub fn emit(&self, name: &str, detail: &[(&str, &str)]) {
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        let object = js_sys::Object::new();
+        for (key, value) in detail {
+            let _ =
+                js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
+        }
+        init.set_detail(&object);
+        if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+            let _ = self.0.dispatch_event(&event);
+        }
+    }
+
+    /// The widget is on screen and can be used: a performance mark (what the
+    /// ready-time benchmark reads) and an `accredit:ready` event.
+    pub fn ready(&self) {
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark("accredit:ready");
+        }
+        self.emit("accredit:ready", &[]);
+    }
+}
