@@ -59,7 +59,19 @@ pub fn mount_with_config(host: web_sys::HtmlElement, config_json: &str) -> Resul
     Ok(())
 }
 
+/// Reports a panic in the console before the module aborts, so a failure in
+/// the field can be diagnosed from a user's report.
+fn report_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            web_sys::console::error_1(&format!("accredit: {info}").into());
+        }));
+    });
+}
+
 fn next_id_prefix() -> String {
+    report_panics();
     let n = INSTANCES.with(|c| {
         c.set(c.get() + 1);
         c.get()

@@ -260,6 +260,19 @@ async fn roster_add_remove_undo_and_reorder() {
         first_title.contains("Bashir"),
         "undo puts the member back in place: {first_title}"
     );
+
+    // Members belong to the form, not to the step on screen: leaving the
+    // roster and coming back keeps every one of them.
+    click_button(&host, "Back");
+    settle().await;
+    click_button(&host, "Continue");
+    settle().await;
+    assert_eq!(count(&host, ".accredit-member"), 2);
+    let titles = get(&host, ".accredit-roster").text_content().unwrap();
+    assert!(
+        titles.contains("Bashir") && titles.contains("Ahsan"),
+        "{titles}"
+    );
 }
 
 #[wasm_bindgen_test]

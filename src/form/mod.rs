@@ -13,6 +13,7 @@ use accredit_model::{
     ValidationErrors,
 };
 use leptos::prelude::*;
+use leptos::reactive::owner::{Owner, WeakOwner};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,6 +86,11 @@ pub struct Form {
     pub removed: RwSignal<Option<(usize, MemberRow)>>,
     pub draft_restored: RwSignal<bool>,
     next_key: StoredValue<u32>,
+    /// The form's own reactive owner. Members are created from event
+    /// handlers (Add, Undo, restore); their signals must belong to the form,
+    /// not to whichever step happened to be on screen, or they would be
+    /// disposed when the user moves to the next step.
+    owner: StoredValue<WeakOwner>,
 }
 
 impl Form {
@@ -109,6 +115,7 @@ impl Form {
             removed: RwSignal::new(None),
             draft_restored: RwSignal::new(false),
             next_key: StoredValue::new(0),
+            owner: StoredValue::new(Owner::current().unwrap_or_default().downgrade()),
         };
         form.add_member(Member::default());
         form
@@ -230,10 +237,14 @@ impl Form {
     pub fn add_member(&self, member: Member) -> u32 {
         let key = self.next_key.get_value();
         self.next_key.set_value(key + 1);
-        let row = MemberRow {
+        let make = move || MemberRow {
             key,
             data: RwSignal::new(member),
             open: RwSignal::new(true),
+        };
+        let row = match self.owner.get_value().upgrade() {
+            Some(owner) => owner.with(make),
+            None => make(),
         };
         self.members.update(|m| m.push(row));
         key

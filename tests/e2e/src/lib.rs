@@ -4,10 +4,11 @@
 //! the browser from apt and passes its paths in the environment.
 
 mod browser;
+pub mod page;
 mod server;
 
 pub use browser::{Browser, LogEntry};
-pub use server::TestServer;
+pub use server::{EVENT, TestServer};
 
 /// A value from the environment that `cargo xtask test` sets.
 pub fn env_path(name: &str) -> std::path::PathBuf {

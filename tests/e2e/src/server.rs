@@ -1,12 +1,24 @@
-//! The real accredit server, started on a free loopback port.
+//! The real accredit server binary, started on a free loopback port with a
+//! temporary data folder; it can be killed and restarted on the same port
+//! and data, to test a submission across an outage.
 
-use accredit_server::{Settings, events};
+use accredit_server::storage::Storage;
+use accredit_server::storage::sqlite::Sqlite;
+use accredit_server::{auth, clock};
+use serde_json::Value;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::process::{Child, Command};
+
+pub const EVENT: &str = "islamabad-tip-som";
 
 pub struct TestServer {
     pub addr: SocketAddr,
     pub data_dir: tempfile::TempDir,
-    task: tokio::task::JoinHandle<()>,
+    dist: PathBuf,
+    process: Option<Child>,
 }
 
 impl TestServer {
@@ -16,32 +28,110 @@ impl TestServer {
     }
 
     /// Serves the files in `dist` (a copy of the build with extra pages).
-    pub async fn start_with_dist(dist: std::path::PathBuf) -> TestServer {
+    pub async fn start_with_dist(dist: PathBuf) -> TestServer {
         let data_dir = tempfile::tempdir().expect("a temporary data folder");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
+        let addr = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
             .expect("a free loopback port");
-        let addr = listener.local_addr().expect("a bound address");
-        let settings = Settings::new(events::demo(), dist, data_dir.path().to_path_buf());
-        let task = tokio::spawn(async move {
-            accredit_server::serve(listener, settings)
-                .await
-                .expect("the server runs");
-        });
-        TestServer {
+        let mut server = TestServer {
             addr,
             data_dir,
-            task,
+            dist,
+            process: None,
+        };
+        server.run().await;
+        server
+    }
+
+    /// Starts the real server binary (`$ACCREDIT_SERVER_BIN`) and waits
+    /// until it answers.
+    async fn run(&mut self) {
+        let child = Command::new(crate::env_path("ACCREDIT_SERVER_BIN"))
+            .arg("serve")
+            .arg("--addr")
+            .arg(self.addr.to_string())
+            .arg("--data-dir")
+            .arg(self.data_dir.path())
+            .arg("--dist")
+            .arg(&self.dist)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the server binary starts");
+        self.process = Some(child);
+        let health = self.url("/healthz");
+        crate::eventually("the server to answer", Duration::from_secs(20), || {
+            let health = health.clone();
+            async move {
+                let res = reqwest::get(&health).await.ok()?;
+                res.status().is_success().then_some(())
+            }
+        })
+        .await;
+    }
+
+    /// Kills the server (SIGKILL): its port refuses connections, open
+    /// connections are reset, until [`TestServer::restart`].
+    pub async fn stop(&mut self) {
+        if let Some(mut child) = self.process.take() {
+            let _ = child.kill().await;
         }
+    }
+
+    /// Serves again on the same port with the same data.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.run().await;
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
-}
 
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.task.abort();
+    /// A fresh organiser token for the demo event.
+    pub fn organiser_token(&self) -> String {
+        let storage = Sqlite::open(self.data_dir.path()).expect("the database opens");
+        let (secret, record) = auth::new_token(EVENT, "end-to-end tests", clock::now());
+        storage.insert_token(&record).expect("the token is stored");
+        secret
+    }
+
+    /// Every stored registration of the demo event, in full, through the
+    /// organiser API.
+    pub async fn registrations(&self) -> Vec<Value> {
+        let token = self.organiser_token();
+        let client = reqwest::Client::new();
+        let list: Value = client
+            .get(self.url(&format!("/api/v1/events/{EVENT}/registrations")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("the list answers")
+            .json()
+            .await
+            .expect("the list is JSON");
+        let items = list
+            .get("items")
+            .or_else(|| list.get("registrations"))
+            .and_then(Value::as_array)
+            .cloned()
+            .or_else(|| list.as_array().cloned())
+            .unwrap_or_else(|| panic!("unexpected list shape: {list}"));
+        let mut full = Vec::new();
+        for item in items {
+            let id = item["id"].as_str().expect("an id").to_string();
+            let detail: Value = client
+                .get(self.url(&format!("/api/v1/events/{EVENT}/registrations/{id}")))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("the detail answers")
+                .json()
+                .await
+                .expect("the detail is JSON");
+            full.push(detail);
+        }
+        full
     }
 }

@@ -1,0 +1,321 @@
+//! A focal point registers a delegation in headless Chromium against the
+//! real server: names in Arabic and Thai script stored exactly as typed,
+//! errors summarised with focus, a server outage survived without a
+//! duplicate, a draft restored without sensitive fields, a run done with the
+//! keyboard alone, and axe-core clean in every state.
+
+use accredit_e2e::page::id;
+use accredit_e2e::{Browser, TestServer};
+use fantoccini::key::Key;
+use std::time::Duration;
+
+fn key(k: Key) -> String {
+    char::from(k).to_string()
+}
+
+async fn open() -> (TestServer, Browser) {
+    let server = TestServer::start().await;
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url("/")).await.unwrap();
+    browser.field("delegation.kind").await;
+    (server, browser)
+}
+
+async fn fill_focal_point(b: &Browser, given: &str, family: &str) {
+    b.fill("focal_point.given_names", given).await;
+    b.fill("focal_point.family_name", family).await;
+    b.fill("focal_point.email", "focal.point@mofa.example")
+        .await;
+    b.fill("focal_point.phone", "+965 2222 3333").await;
+}
+
+/// A member with everything the demo event asks of a head of delegation or
+/// delegate (identity document and date of birth included).
+#[allow(clippy::too_many_arguments)]
+async fn fill_accredited_member(
+    b: &Browser,
+    i: usize,
+    names: (&str, &str, &str),
+    category: &str,
+    nationality: &str,
+    document: &str,
+    email: &str,
+) {
+    let p = |f: &str| format!("members[{i}].{f}");
+    b.fill(&p("given_names"), names.0).await;
+    b.fill(&p("family_name"), names.1).await;
+    b.fill(&p("badge_name"), names.2).await;
+    b.choose(&p("category"), category).await;
+    b.fill(&p("function"), "Director of Border Management")
+        .await;
+    b.fill(&p("institution"), "Ministry of Interior").await;
+    b.choose(&p("nationality"), nationality).await;
+    b.fill(&p("email"), email).await;
+    b.fill(&p("identity_document.number"), document).await;
+    b.choose(&p("identity_document.issuing_country"), nationality)
+        .await;
+    b.set_date(&p("identity_document.expires_on"), "2031-05-01")
+        .await;
+    b.set_date(&p("date_of_birth"), "1972-03-15").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delegation_with_arabic_and_thai_names_is_stored_exactly_as_typed() {
+    let (server, b) = open().await;
+    b.assert_accessible("empty form").await;
+
+    // Nothing typed yet: the summary lists the problems and takes focus.
+    b.press("Continue").await;
+    b.text_of(".accredit-error-summary").await;
+    assert_eq!(
+        b.active_id().await,
+        format!("{}-error-summary", accredit_e2e::page::P)
+    );
+    b.assert_accessible("errors shown").await;
+
+    b.choose("delegation.country", "KW").await;
+    fill_focal_point(&b, "فاطمة", "العلي").await;
+    b.continue_ok().await;
+
+    fill_accredited_member(
+        &b,
+        0,
+        ("عبد الله", "الصباح", "Abdullah Al-Sabah"),
+        "head_of_delegation",
+        "KW",
+        "K1234567",
+        "abdullah@mofa.example",
+    )
+    .await;
+    b.press("Add a member").await;
+    fill_accredited_member(
+        &b,
+        1,
+        ("สมชาย", "ใจดี", "Somchai Jaidee"),
+        "delegate",
+        "TH",
+        "AA9876543",
+        "somchai@mfa.example",
+    )
+    .await;
+    b.press("Add a member").await;
+    b.fill("members[2].given_names", "María José").await;
+    b.fill("members[2].family_name", "Núñez García").await;
+    b.choose("members[2].category", "observer").await;
+    b.fill("members[2].function", "Adviser").await;
+    b.fill("members[2].institution", "Embassy of Spain").await;
+    b.choose("members[2].nationality", "ES").await;
+    b.fill("members[2].email", "maria.nunez@maec.example").await;
+    b.continue_ok().await;
+
+    b.text_of(".accredit-summary").await;
+    let review = b.text_of(".accredit").await;
+    for name in ["عبد الله", "สมชาย", "María José", "Somchai Jaidee"] {
+        assert!(review.contains(name), "the review shows {name}");
+    }
+    b.assert_accessible("review").await;
+    b.check("consent.data_processing").await;
+    b.press("Submit the registration").await;
+
+    let reference = b.text_of(".accredit-reference").await;
+    assert!(
+        reference.starts_with("ISL-"),
+        "a human-friendly reference, got {reference}"
+    );
+    b.assert_accessible("success").await;
+    b.screenshot("registration-success").await;
+
+    let stored = server.registrations().await;
+    assert_eq!(stored.len(), 1, "exactly one registration");
+    let r = &stored[0]["registration"];
+    assert_eq!(stored[0]["reference"], reference.as_str());
+    assert_eq!(r["delegation"]["country"], "KW");
+    assert_eq!(r["focal_point"]["given_names"], "فاطمة");
+    assert_eq!(r["focal_point"]["family_name"], "العلي");
+    let members = r["members"].as_array().unwrap();
+    assert_eq!(members.len(), 3);
+    assert_eq!(members[0]["given_names"], "عبد الله");
+    assert_eq!(members[0]["family_name"], "الصباح");
+    assert_eq!(members[0]["badge_name"], "Abdullah Al-Sabah");
+    assert_eq!(members[0]["category"], "head_of_delegation");
+    assert_eq!(members[0]["identity_document"]["number"], "K1234567");
+    assert_eq!(members[0]["identity_document"]["expires_on"], "2031-05-01");
+    assert_eq!(members[0]["date_of_birth"], "1972-03-15");
+    assert_eq!(members[1]["given_names"], "สมชาย");
+    assert_eq!(members[1]["family_name"], "ใจดี");
+    assert_eq!(members[1]["badge_name"], "Somchai Jaidee");
+    assert_eq!(members[2]["given_names"], "María José");
+    assert_eq!(members[2]["family_name"], "Núñez García");
+    assert_eq!(r["consent"]["data_processing"], true);
+
+    let errors = b.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    b.close().await;
+}
+
+/// Fills a small valid NGO delegation and stops on the review step.
+async fn fill_ngo_delegation(b: &Browser) {
+    b.check("delegation.kind-ngo").await;
+    b.fill("delegation.organisation", "Sahil Foundation").await;
+    fill_focal_point(b, "Shahida", "Gilani").await;
+    b.continue_ok().await;
+    b.fill("members[0].given_names", "Ahsan").await;
+    b.fill("members[0].family_name", "Iqbal").await;
+    b.choose("members[0].category", "observer").await;
+    b.fill("members[0].function", "Programme Officer").await;
+    b.fill("members[0].institution", "Sahil Foundation").await;
+    b.choose("members[0].nationality", "PK").await;
+    b.fill("members[0].email", "ahsan@sahil.example").await;
+    b.continue_ok().await;
+    b.check("consent.data_processing").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_an_outage_try_again_registers_exactly_once() {
+    let (mut server, b) = open().await;
+    fill_ngo_delegation(&b).await;
+
+    server.stop().await;
+    b.press("Submit the registration").await;
+    // Every retry fails; the widget says so and keeps the answers.
+    let alert = b.text_of(".accredit-alert").await;
+    assert!(alert.contains("did not answer"), "got {alert:?}");
+    assert!(b.text_of(".accredit").await.contains("Sahil Foundation"));
+
+    server.restart().await;
+    b.press("Try again").await;
+    let reference = b.text_of(".accredit-reference").await;
+    let stored = server.registrations().await;
+    assert_eq!(stored.len(), 1, "one registration after the outage");
+    assert_eq!(stored[0]["reference"], reference.as_str());
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_double_click_on_submit_registers_once() {
+    let (server, b) = open().await;
+    fill_ngo_delegation(&b).await;
+    b.client
+        .execute(
+            "const b = [...document.querySelectorAll('button')].find(b => b.textContent.includes('Submit the registration'));
+             b.click(); b.click(); b.click();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.text_of(".accredit-reference").await;
+    assert_eq!(server.registrations().await.len(), 1);
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reload_restores_the_draft_without_sensitive_fields() {
+    let (server, b) = open().await;
+    b.choose("delegation.country", "PK").await;
+    fill_focal_point(&b, "Shahida", "Gilani").await;
+    b.continue_ok().await;
+    fill_accredited_member(
+        &b,
+        0,
+        ("Bashir", "Ahmed", ""),
+        "head_of_delegation",
+        "PK",
+        "AB1234567",
+        "bashir@fia.example",
+    )
+    .await;
+    // The draft is written a moment after the last change.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    b.client.refresh().await.unwrap();
+
+    let notice = b.text_of(".accredit-notice").await;
+    assert!(notice.contains("We restored"), "got {notice:?}");
+    let given = b.field("focal_point.given_names").await;
+    assert_eq!(
+        given.prop("value").await.unwrap().as_deref(),
+        Some("Shahida")
+    );
+    b.continue_ok().await;
+    let member = b.field("members[0].given_names").await;
+    assert_eq!(
+        member.prop("value").await.unwrap().as_deref(),
+        Some("Bashir")
+    );
+    let number = b.field("members[0].identity_document.number").await;
+    assert_eq!(
+        number.prop("value").await.unwrap().as_deref(),
+        Some(""),
+        "document number not kept"
+    );
+    let dob = b.field("members[0].date_of_birth").await;
+    assert_eq!(
+        dob.prop("value").await.unwrap().as_deref(),
+        Some(""),
+        "date of birth not kept"
+    );
+    let stored = b
+        .client
+        .execute(
+            "return localStorage.getItem('accredit:draft:islamabad-tip-som');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let stored = stored.as_str().unwrap_or_default();
+    assert!(
+        stored.contains("Bashir")
+            && !stored.contains("AB1234567")
+            && !stored.contains("1972-03-15")
+    );
+    drop(server);
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_registration_can_be_completed_with_the_keyboard_alone() {
+    let (server, b) = open().await;
+    let tab = key(Key::Tab);
+
+    // The checked radio takes focus; arrows move the choice.
+    b.tab_to(&id("delegation.kind-member_state"), 10).await;
+    b.keys(&key(Key::Down).repeat(4)).await;
+    b.tab_to(&id("delegation.organisation"), 3).await;
+    b.keys("Sahil Foundation").await;
+    b.tab_to(&id("focal_point.given_names"), 3).await;
+    b.keys("Shahida").await;
+    b.keys(&tab).await;
+    b.keys("Gilani").await;
+    b.keys(&tab).await;
+    b.keys("shahida@sahil.example").await;
+    b.keys(&tab).await;
+    b.keys("+92 51 920 1234").await;
+    b.tab_to_button("Continue", 3).await;
+
+    b.tab_to(&id("members[0].given_names"), 10).await;
+    b.keys("Ahsan").await;
+    b.tab_to(&id("members[0].category"), 6).await;
+    b.keys("Observer").await;
+    b.tab_to(&id("members[0].function"), 3).await;
+    b.keys("Programme Officer").await;
+    b.keys(&tab).await;
+    b.keys("Sahil Foundation").await;
+    b.keys(&tab).await;
+    b.keys("Pakistan").await;
+    b.tab_to(&id("members[0].email"), 3).await;
+    b.keys("ahsan@sahil.example").await;
+    b.tab_to_button("Continue", 40).await;
+
+    b.tab_to(&id("consent.data_processing"), 60).await;
+    b.keys(" ").await;
+    b.tab_to_button("Submit the registration", 10).await;
+    let reference = b.text_of(".accredit-reference").await;
+    let stored = server.registrations().await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["reference"], reference.as_str());
+    assert_eq!(
+        stored[0]["registration"]["members"][0]["category"],
+        "observer"
+    );
+    assert_eq!(stored[0]["registration"]["members"][0]["nationality"], "PK");
+    b.close().await;
+}
