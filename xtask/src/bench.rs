@@ -40,10 +40,13 @@ pub fn run(args: &[String]) -> Result {
 
     step("The widget in headless Chromium (ready time, keystroke latency)");
     let browser = toolchain::browser()?;
+    util::run(cargo().args(["build", "--release", "--package", "accredit-server"]))?;
+    let server_bin = dist::target_dir().join("release/accredit-server");
     util::run(
         cargo()
             .args(["bench", "--package", "accredit-e2e", "--bench", "widget"])
             .env("ACCREDIT_DIST", &dist.dir)
+            .env("ACCREDIT_SERVER_BIN", &server_bin)
             .env("CHROMEDRIVER", &browser.chromedriver)
             .env("CHROMIUM", &browser.chromium),
     )?;

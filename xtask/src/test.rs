@@ -64,6 +64,9 @@ pub fn run(args: &[String]) -> Result {
     )?;
 
     step("End to end in headless Chromium against the real server");
+    // The tests start, kill and restart the real binary.
+    util::run(cargo().args(["build", "--package", "accredit-server"]))?;
+    let server_bin = dist::target_dir().join("debug/accredit-server");
     util::run(
         cargo()
             .args([
@@ -74,6 +77,7 @@ pub fn run(args: &[String]) -> Result {
                 "--test-threads=1",
             ])
             .env("ACCREDIT_DIST", &dist.dir)
+            .env("ACCREDIT_SERVER_BIN", &server_bin)
             .env("CHROMEDRIVER", &browser.chromedriver)
             .env("CHROMIUM", &browser.chromium)
             .env("AXE_CORE", &axe)
