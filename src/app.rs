@@ -76,7 +76,7 @@ fn Registration(
     );
     let deadline = i18n.date(event.registration_closes_on);
     let event_id = event.id.clone();
-    let form = Form::new(event, i18n, id_prefix);
+    let form = Form::new(event, i18n, id_prefix, endpoint.clone());
     provide_context(form);
     // Runs once, after the first render: the form is there and usable.
     Effect::new(move |_| expect_context::<Host>().ready());

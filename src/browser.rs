@@ -2,6 +2,7 @@
 //! code reads as Rust and stays testable.
 
 use accredit_model::Date;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 /// Resolves after `ms` milliseconds.
@@ -129,7 +130,6 @@ pub fn scroll_to_top_of(id: &str) {
 
 /// Moves keyboard focus to the element with `id`, if it exists.
 pub fn focus(id: &str) {
-    use wasm_bindgen::JsCast;
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(id))
@@ -163,4 +163,64 @@ impl Collator {
             None => a.cmp(b),
         }
     }
+}
+
+/// Sends `file` as the raw body of a POST to `url`, reporting upload
+/// progress in percent. XMLHttpRequest, because fetch cannot report upload
+/// progress. Resolves to the status and response text, or `Err` when the
+/// request never completed (network failure).
+pub async fn upload(
+    url: &str,
+    file: &web_sys::Blob,
+    progress: impl Fn(u32) + 'static,
+) -> Result<(u16, String), ()> {
+    use wasm_bindgen::closure::Closure;
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| ())?;
+    xhr.open("POST", url).map_err(|_| ())?;
+    let on_progress =
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                progress((e.loaded() / e.total() * 100.0).round() as u32);
+            }
+        });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    }
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        xhr.set_onload(Some(&resolve));
+        xhr.set_onerror(Some(&reject));
+        xhr.set_onabort(Some(&reject));
+        xhr.set_ontimeout(Some(&reject));
+    });
+    xhr.send_with_opt_blob(Some(file)).map_err(|_| ())?;
+    let finished = wasm_bindgen_futures::JsFuture::from(done).await;
+    drop(on_progress);
+    finished.map_err(|_| ())?;
+    let status = xhr.status().map_err(|_| ())?;
+    let text = xhr.response_text().ok().flatten().unwrap_or_default();
+    Ok((status, text))
+}
+
+/// The pixel size of an image file, as the browser decodes it (EXIF
+/// orientation applied), or `None` if it cannot be decoded.
+pub async fn image_size(file: &web_sys::Blob) -> Option<(u32, u32)> {
+    let promise = web_sys::window()?
+        .create_image_bitmap_with_blob(file)
+        .ok()?;
+    let bitmap: web_sys::ImageBitmap = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .unchecked_into();
+    let size = (bitmap.width(), bitmap.height());
+    bitmap.close();
+    Some(size)
+}
+
+/// A `blob:` URL showing `file` (for previews); revoke it when done.
+pub fn object_url(file: &web_sys::Blob) -> Option<String> {
+    web_sys::Url::create_object_url_with_blob(file).ok()
+}
+
+pub fn revoke_object_url(url: &str) {
+    let _ = web_sys::Url::revoke_object_url(url);
 }

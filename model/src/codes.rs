@@ -119,6 +119,24 @@ pub const TEXT_CONTROL_CHARACTERS: &str = "text.control_characters";
 /// `consent.data_processing_required`: consent to data processing not given.
 pub const CONSENT_DATA_PROCESSING_REQUIRED: &str = "consent.data_processing_required";
 
+/// `attachment.wrong_type` {accepted}: a file of a type the field does not take.
+pub const ATTACHMENT_WRONG_TYPE: &str = "attachment.wrong_type";
+/// `attachment.too_large` {max}: a file over the event's size limit.
+pub const ATTACHMENT_TOO_LARGE: &str = "attachment.too_large";
+/// `attachment.empty`: a file with nothing in it.
+pub const ATTACHMENT_EMPTY: &str = "attachment.empty";
+/// `attachment.unknown`: the payload names a file the server does not have
+/// for this event (never uploaded, or expired after 24 hours).
+pub const ATTACHMENT_UNKNOWN: &str = "attachment.unknown";
+/// `attachment.in_use`: the file already belongs to another registration.
+pub const ATTACHMENT_IN_USE: &str = "attachment.in_use";
+/// `attachment.upload_failed`: the file could not be sent (widget only).
+pub const ATTACHMENT_UPLOAD_FAILED: &str = "attachment.upload_failed";
+/// `photo.too_small` {min_width, min_height, width, height}: fewer pixels than a badge needs.
+pub const PHOTO_TOO_SMALL: &str = "photo.too_small";
+/// `photo.not_portrait`: the photo is not taller than it is wide.
+pub const PHOTO_NOT_PORTRAIT: &str = "photo.not_portrait";
+
 /// `date.invalid`: a date input that is not a real calendar date. Never
 /// produced by [`crate::validate()`] (payload dates are typed); the widget uses
 /// it for a date input it cannot read.
@@ -173,6 +191,14 @@ pub const ALL: &[&str] = &[
     TEXT_TOO_LONG,
     TEXT_CONTROL_CHARACTERS,
     CONSENT_DATA_PROCESSING_REQUIRED,
+    ATTACHMENT_WRONG_TYPE,
+    ATTACHMENT_TOO_LARGE,
+    ATTACHMENT_EMPTY,
+    ATTACHMENT_UNKNOWN,
+    ATTACHMENT_IN_USE,
+    ATTACHMENT_UPLOAD_FAILED,
+    PHOTO_TOO_SMALL,
+    PHOTO_NOT_PORTRAIT,
     DATE_INVALID,
 ];
 

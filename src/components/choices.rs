@@ -38,3 +38,9 @@ pub fn categories(form: Form) -> Vec<(String, String)> {
             .collect()
     })
 }
+
+/// The event's upload limit as people read it: `5 MB`.
+pub fn max_upload(form: Form) -> String {
+    let bytes = form.event.with_value(|e| e.limits.attachment_max_bytes);
+    format!("{} MB", bytes / (1024 * 1024))
+}

@@ -1,5 +1,6 @@
 //! Step 1: who the delegation represents, and who to contact about it.
 
+use super::attachment::{AttachmentField, FileKind};
 use super::choices;
 use super::field::{SelectField, TextField};
 use crate::form::{Form, Step};
@@ -60,6 +61,17 @@ pub fn DelegationStep() -> impl IntoView {
                 value=Signal::derive(move || d.with(|d| d.country.clone().unwrap_or_default()))
                 on_change=Callback::new(move |v: String| d.update(|d| d.country = Some(v).filter(|v| !v.is_empty()))) />
         </Show>
+        {form.event.with_value(|e| e.fields.credentials_letter).is_collected().then(|| {
+            let rule = form.event.with_value(|e| e.fields.credentials_letter);
+            view! {
+                <AttachmentField path="delegation.credentials_letter".into()
+                    label=form.t("ui.delegation.credentials_letter")
+                    hint=form.tf("ui.delegation.credentials_letter.hint", &[("max", choices::max_upload(form))])
+                    optional=!rule.is_required() kind=FileKind::Letter
+                    value=Signal::derive(move || d.with(|d| d.credentials_letter.clone()))
+                    on_change=Callback::new(move |v| d.update(|d| d.credentials_letter = v)) />
+            }
+        })}
         <fieldset class="accredit-fieldset">
             <legend class="accredit-legend">{form.t("ui.focal_point")}</legend>
             <div class="accredit-hint">{form.t("ui.focal_point.hint")}</div>

@@ -1,6 +1,7 @@
 //! One member of the delegation: every field the event collects, grouped,
 //! and a one-line summary once the focal point is done with it.
 
+use super::attachment::{AttachmentField, FileKind};
 use super::choices;
 use super::field::{Checkbox, SelectField, TextArea, TextField};
 use crate::browser;
@@ -264,6 +265,13 @@ fn MemberFields(m: RwSignal<Member>, index: usize) -> impl IntoView {
                         optional=optional(rules.phone) autocomplete="tel" value=phone on_input=set_phone />
                 })}
             </fieldset>
+        })}
+        {shown(rules.photo).then(|| view! {
+            <AttachmentField path=p("photo") label=form.t("ui.member.photo")
+                hint=form.tf("ui.member.photo.hint", &[("max", choices::max_upload(form))])
+                optional=optional(rules.photo) kind=FileKind::Photo
+                value=Signal::derive(move || m.with(|m| m.photo.clone()))
+                on_change=Callback::new(move |v| m.update(|m| m.photo = v)) />
         })}
         <Show when=move || needs_document.get()>
             <fieldset class="accredit-fieldset" id=form.id(&p("identity_document")) tabindex="-1">

@@ -1,5 +1,6 @@
 //! The widget's views, one file per part of the form.
 
+pub mod attachment;
 mod choices;
 pub mod confirmation;
 pub mod delegation_step;

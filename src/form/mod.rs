@@ -66,6 +66,8 @@ pub enum Submission {
 /// struct is `Copy` and components take it from context.
 #[derive(Clone, Copy)]
 pub struct Form {
+    /// The API base the host configured, e.g. `https://api.example.org/api/v1`.
+    pub endpoint: StoredValue<String>,
     pub event: StoredValue<EventConfig>,
     pub i18n: StoredValue<I18n>,
     /// Prefix of element ids, unique per widget on the page.
@@ -94,9 +96,10 @@ pub struct Form {
 }
 
 impl Form {
-    pub fn new(event: EventConfig, i18n: I18n, id_prefix: String) -> Form {
+    pub fn new(event: EventConfig, i18n: I18n, id_prefix: String, endpoint: String) -> Form {
         let kind = event.delegation_kinds.first().copied().unwrap_or_default();
         let form = Form {
+            endpoint: StoredValue::new(endpoint),
             event: StoredValue::new(event),
             i18n: StoredValue::new(i18n),
             id_prefix: StoredValue::new(id_prefix),
@@ -196,6 +199,20 @@ impl Form {
             self.show_errors(errors);
         }
         ok
+    }
+
+    /// Shows one error at `path` (replacing any there), without moving focus:
+    /// a file refused before it was sent.
+    pub fn set_error_at(&self, path: &str, error: Option<ValidationError>) {
+        self.errors.update(|errors| {
+            let kept: ValidationErrors =
+                errors.iter().filter(|e| e.path != path).cloned().collect();
+            *errors = kept;
+            if let Some(error) = error {
+                errors.push(error);
+                errors.sort_form_order();
+            }
+        });
     }
 
     pub fn show_errors(&self, errors: ValidationErrors) {

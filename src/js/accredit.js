@@ -2,19 +2,42 @@
 //
 // It finds the widget's files next to itself (import.meta.url), so the host
 // configures no paths, then mounts the widget on every element marked
-// `data-accredit`. The placeholders are filled in by `cargo xtask dist`.
+// `data-accredit`. The glue code, the WebAssembly module and each event's
+// configuration are requested at once, in parallel, before anything runs.
+// The placeholders are filled in by `cargo xtask dist`.
 const here = (name) => new URL(name, import.meta.url).href;
 const GLUE = here("__ACCREDIT_GLUE__");
 const WASM = here("__ACCREDIT_WASM__");
 const CSS = here("__ACCREDIT_CSS__");
 
+const SELECTOR = "[data-accredit]:not([data-accredit-mounted])";
+
 let widget;
 function load() {
-  widget ??= import(GLUE).then(async (glue) => {
-    await glue.default({ module_or_path: WASM });
+  // Streaming compilation starts as soon as the first bytes arrive.
+  widget ??= Promise.all([import(GLUE), fetch(WASM)]).then(async ([glue, wasm]) => {
+    await glue.default({ module_or_path: wasm });
     return glue;
   });
   return widget;
+}
+
+function attr(host, name) {
+  const value = host.getAttribute(name) ?? host.getAttribute(`data-${name}`);
+  return value && value.trim() ? value.trim() : null;
+}
+
+/** The event configuration as JSON text, or null to let the widget fetch
+ * it itself (and explain precisely what went wrong). */
+function configFor(host) {
+  const event = attr(host, "event");
+  if (!event) return Promise.resolve(null);
+  const endpoint = (attr(host, "endpoint") ?? "/api/v1").replace(/\/+$/, "");
+  return fetch(`${endpoint}/events/${encodeURIComponent(event)}`, {
+    headers: { Accept: "application/json" },
+  })
+    .then((res) => (res.ok ? res.text() : null))
+    .catch(() => null);
 }
 
 function addStylesheet() {
@@ -28,9 +51,11 @@ function addStylesheet() {
 /** Mounts the widget on every `[data-accredit]` element not yet mounted;
  * hosts that add such elements later call it again. */
 export async function mountAll() {
-  const hosts = document.querySelectorAll("[data-accredit]:not([data-accredit-mounted])");
+  const hosts = [...document.querySelectorAll(SELECTOR)];
   if (hosts.length === 0) return;
   addStylesheet();
+  for (const host of hosts) host.setAttribute("data-accredit-mounted", "");
+  const configs = hosts.map(configFor);
   let glue;
   try {
     glue = await load();
@@ -42,10 +67,20 @@ export async function mountAll() {
     }
     throw err;
   }
-  for (const host of hosts) {
-    host.setAttribute("data-accredit-mounted", "");
-    glue.mount(host);
-  }
+  await Promise.all(
+    hosts.map(async (host, i) => {
+      const config = await configs[i];
+      if (config === null) {
+        glue.mount(host);
+        return;
+      }
+      try {
+        glue.mountWithConfig(host, config);
+      } catch {
+        glue.mount(host);
+      }
+    }),
+  );
 }
 
 if (document.readyState === "loading") {

@@ -8,6 +8,7 @@
 //! where [`crate::Registration::normalised`] would trim or change case, so a
 //! raw form gives the same verdict as its normalised copy.
 
+pub mod attachment;
 pub mod consent;
 pub mod country;
 pub mod dates;

@@ -3,6 +3,7 @@
 
 use crate::{Browser, eventually};
 use fantoccini::Locator;
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::Value;
 use std::time::Duration;
@@ -130,14 +131,20 @@ impl Browser {
         v.as_str().unwrap_or_default().to_string()
     }
 
-    /// Presses keys on whatever has focus.
+    /// Presses keys on whatever has focus, as a keyboard would (WebDriver
+    /// actions: element `send_keys` would treat a file input's keys as a
+    /// file name).
     pub async fn keys(&self, keys: &str) {
-        let el = self
-            .client
-            .active_element()
+        let mut actions = KeyActions::new("keyboard".into());
+        for value in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value })
+                .then(KeyAction::Up { value });
+        }
+        self.client
+            .perform_actions(actions)
             .await
-            .expect("a focused element");
-        el.send_keys(keys).await.expect("keys are pressed");
+            .expect("keys are pressed");
     }
 
     /// Presses Tab until the element with this id has focus (at most `max`
@@ -176,6 +183,29 @@ impl Browser {
             self.keys(&char::from(Key::Tab).to_string()).await;
         }
         panic!("Tab never reached a button {text:?}");
+    }
+
+    /// Chooses a generated PNG of `width` × `height` pixels in the file
+    /// input, as if picked from disk.
+    pub async fn choose_png(&self, path: &str, width: u32, height: u32) {
+        self.field(path).await;
+        self.client
+            .execute_async(
+                "const [id, w, h, done] = arguments;
+                 const c = document.createElement('canvas'); c.width = w; c.height = h;
+                 const g = c.getContext('2d'); g.fillStyle = '#4a6fa5'; g.fillRect(0, 0, w, h);
+                 c.toBlob((blob) => {
+                   const file = new File([blob], 'badge-photo.png', { type: 'image/png' });
+                   const dt = new DataTransfer(); dt.items.add(file);
+                   const input = document.getElementById(id);
+                   input.files = dt.files;
+                   input.dispatchEvent(new Event('change', { bubbles: true }));
+                   done();
+                 }, 'image/png');",
+                vec![id(path).into(), width.into(), height.into()],
+            )
+            .await
+            .expect("the file is chosen");
     }
 
     /// Fails the test with the violations if axe-core finds any.

@@ -319,3 +319,64 @@ async fn a_registration_can_be_completed_with_the_keyboard_alone() {
     assert_eq!(stored[0]["registration"]["members"][0]["nationality"], "PK");
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_badge_photo_is_checked_then_uploaded_with_the_registration() {
+    let (server, b) = open().await;
+    b.check("delegation.kind-ngo").await;
+    b.fill("delegation.organisation", "Sahil Foundation").await;
+    fill_focal_point(&b, "Shahida", "Gilani").await;
+    b.continue_ok().await;
+
+    // Landscape, then too small: refused in the browser, nothing uploaded.
+    b.choose_png("members[0].photo", 800, 600).await;
+    let error = b
+        .text_of(&format!("#{}-error", id("members[0].photo")))
+        .await;
+    assert!(error.contains("portrait"), "got {error:?}");
+    b.choose_png("members[0].photo", 300, 400).await;
+    let error = b
+        .text_of(&format!("#{}-error", id("members[0].photo")))
+        .await;
+    assert!(error.contains("400 × 500"), "got {error:?}");
+
+    b.choose_png("members[0].photo", 600, 800).await;
+    let status = b.text_of(".accredit-upload__done").await;
+    assert!(status.contains("badge-photo.png"), "got {status:?}");
+    assert!(
+        b.exists(".accredit-photo-preview").await,
+        "a preview is shown"
+    );
+
+    b.fill("members[0].given_names", "Ahsan").await;
+    b.choose("members[0].category", "observer").await;
+    b.fill("members[0].function", "Programme Officer").await;
+    b.fill("members[0].institution", "Sahil Foundation").await;
+    b.choose("members[0].nationality", "PK").await;
+    b.fill("members[0].email", "ahsan@sahil.example").await;
+    b.continue_ok().await;
+    b.check("consent.data_processing").await;
+    b.press("Submit the registration").await;
+    b.text_of(".accredit-reference").await;
+
+    let stored = server.registrations().await;
+    let photo = stored[0]["registration"]["members"][0]["photo"]
+        .as_str()
+        .expect("the registration references the photo")
+        .to_string();
+    let token = server.organiser_token();
+    let res = reqwest::Client::new()
+        .get(server.url(&format!(
+            "/api/v1/events/{}/attachments/{photo}",
+            accredit_e2e::EVENT
+        )))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    let bytes = res.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"), "the stored file is the PNG");
+    b.close().await;
+}
