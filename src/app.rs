@@ -24,7 +24,7 @@ pub fn App(settings: WidgetSettings, id_prefix: String, host: Host) -> impl Into
         async move { api::get_event(&s.endpoint, &s.event).await }
     });
     view! {
-        <div class="accredit" lang="en" dir="ltr">
+        <div class="accredit" part="root" lang="en" dir="ltr">
             <Suspense fallback=move || view! { <p class="accredit-status" role="status">{loading.clone()}</p> }>
                 {move || {
                     let (i18n, endpoint, id_prefix) = (i18n.clone(), endpoint.clone(), id_prefix.clone());
@@ -48,7 +48,7 @@ pub fn Loaded(
 ) -> impl IntoView {
     provide_context(host);
     view! {
-        <div class="accredit" lang="en" dir="ltr">
+        <div class="accredit" part="root" lang="en" dir="ltr">
             <Registration event i18n=I18n::english() endpoint=settings.endpoint id_prefix />
         </div>
     }
@@ -110,7 +110,7 @@ fn Registration(
     };
     let endpoint = StoredValue::new(endpoint);
     view! {
-        <header class="accredit-event" id=form.id("top")>
+        <header class="accredit-event" part="header" id=form.id("top")>
             <h2 class="accredit-event__name">{name}</h2>
             <p class="accredit-event__meta">{place}" · "{dates}</p>
         </header>

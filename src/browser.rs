@@ -118,23 +118,48 @@ pub fn format_date(date: Date, lang: &str) -> String {
     js.to_locale_date_string(locale, &options).into()
 }
 
+thread_local! {
+    /// The documents and shadow roots widgets are mounted in. Element ids are
+    /// unique per widget, but `document.getElementById` cannot see into a
+    /// shadow root, so lookups go through every root a widget lives in.
+    static ROOTS: std::cell::RefCell<Vec<web_sys::Node>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Remembers the document or shadow root `element` lives in.
+pub fn register_root(element: &web_sys::Element) {
+    let root = element.get_root_node();
+    ROOTS.with(|roots| {
+        let mut roots = roots.borrow_mut();
+        if !roots.iter().any(|r| r.is_same_node(Some(&root))) {
+            roots.push(root);
+        }
+    });
+}
+
+/// The element with `id` in any root a widget is mounted in.
+pub fn element_by_id(id: &str) -> Option<web_sys::Element> {
+    ROOTS.with(|roots| {
+        roots.borrow().iter().find_map(|root| {
+            if let Some(doc) = root.dyn_ref::<web_sys::Document>() {
+                doc.get_element_by_id(id)
+            } else {
+                root.dyn_ref::<web_sys::DocumentFragment>()?
+                    .get_element_by_id(id)
+            }
+        })
+    })
+}
+
 /// Scrolls so the element with `id` is at the top (after a step change).
 pub fn scroll_to_top_of(id: &str) {
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-    {
+    if let Some(el) = element_by_id(id) {
         el.scroll_into_view();
     }
 }
 
 /// Moves keyboard focus to the element with `id`, if it exists.
 pub fn focus(id: &str) {
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
+    if let Some(el) = element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = el.focus();
     }
 }

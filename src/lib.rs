@@ -26,6 +26,7 @@ thread_local! {
 /// configuration is fetched from `{endpoint}/events/{event}`.
 #[wasm_bindgen]
 pub fn mount(host: web_sys::HtmlElement) {
+    browser::register_root(&host);
     let settings = settings::WidgetSettings::from_element(&host);
     let id_prefix = next_id_prefix();
     let handle = host::Host::new(host.clone());
@@ -43,6 +44,7 @@ pub fn mount(host: web_sys::HtmlElement) {
 /// fetched (inline configuration; also what component tests use).
 #[wasm_bindgen(js_name = mountWithConfig)]
 pub fn mount_with_config(host: web_sys::HtmlElement, config_json: &str) -> Result<(), JsError> {
+    browser::register_root(&host);
     let settings = settings::WidgetSettings::from_element(&host);
     let event: accredit_model::EventConfig = serde_json::from_str(config_json)?;
     let id_prefix = next_id_prefix();

@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use std::path::PathBuf;
@@ -51,6 +51,17 @@ async fn add_headers(req: Request, next: Next, csp: &HeaderValue) -> Response {
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
+    );
+    // The widget's files are public and carry no credentials: any site may
+    // load them (module scripts and wasm are fetched in CORS mode when the
+    // host page is on another origin).
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    h.insert(
+        HeaderName::from_static("cross-origin-resource-policy"),
+        HeaderValue::from_static("cross-origin"),
     );
     h.insert(
         header::CACHE_CONTROL,

@@ -182,10 +182,10 @@ pub fn AttachmentField(
     let preview_alt = form.t("ui.upload.preview");
     view! {
         <div class="accredit-field" class:accredit-field--error=move || error.get().is_some()>
-            <label class="accredit-label" for=id.clone()>{label}{optional}</label>
+            <label class="accredit-label" part="label" for=id.clone()>{label}{optional}</label>
             {hint.map(|h| view! { <div class="accredit-hint" id=hint_id.clone()>{h}</div> })}
             {move || error.get().map(|message| view! {
-                <p class="accredit-error-message" id=error_id.clone()>
+                <p class="accredit-error-message" part="error-message" id=error_id.clone()>
                     <span class="accredit-visually-hidden">{prefix.clone()}" "</span>{message}
                 </p>
             })}

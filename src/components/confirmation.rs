@@ -39,8 +39,8 @@ pub fn Confirmation() -> impl IntoView {
         <h3 class="accredit-heading accredit-heading--small">{form.t("ui.done.members")}</h3>
         <ul class="accredit-list">{names}</ul>
         <div class="accredit-actions">
-            <a class="accredit-button accredit-button--secondary" href=href download=file_name>{form.t("ui.done.download")}</a>
-            <button type="button" class="accredit-button accredit-button--secondary"
+            <a class="accredit-button accredit-button--secondary" part="button secondary-button" href=href download=file_name>{form.t("ui.done.download")}</a>
+            <button type="button" class="accredit-button accredit-button--secondary" part="button secondary-button"
                 on:click=|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>
                 {form.t("ui.done.print")}
             </button>

@@ -94,7 +94,7 @@ pub fn DelegationStep() -> impl IntoView {
                 on_input=Callback::new(move |v| f.update(|f| f.phone = v)) />
         </fieldset>
         <div class="accredit-actions">
-            <button type="button" class="accredit-button" on:click=move |_| { form.try_advance(Step::Members); }>
+            <button type="button" class="accredit-button" part="button" on:click=move |_| { form.try_advance(Step::Members); }>
                 {form.t("ui.continue")}
             </button>
         </div>

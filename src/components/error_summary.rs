@@ -33,7 +33,7 @@ pub fn ErrorSummary() -> impl IntoView {
         let items = items();
         (!items.is_empty()).then(|| {
             view! {
-                <div class="accredit-error-summary" id=id.clone() tabindex="-1" aria-labelledby=title_id.clone()>
+                <div class="accredit-error-summary" part="error-summary" id=id.clone() tabindex="-1" aria-labelledby=title_id.clone()>
                     <div role="alert">
                         <h2 class="accredit-error-summary__title" id=title_id.clone()>{title.clone()}</h2>
                         <ul class="accredit-error-summary__list">

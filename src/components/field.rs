@@ -60,10 +60,10 @@ fn Frame(
     let optional = optional.then(|| format!(" {}", form.t("ui.optional")));
     view! {
         <div class="accredit-field" class:accredit-field--error=move || error.get().is_some()>
-            <label class="accredit-label" for=parts.id.clone()>{label}{optional}</label>
+            <label class="accredit-label" part="label" for=parts.id.clone()>{label}{optional}</label>
             {hint.map(|h| view! { <div class="accredit-hint" id=parts.hint_id.clone()>{h}</div> })}
             {move || error.get().map(|message| view! {
-                <p class="accredit-error-message" id=parts.error_id.clone()>
+                <p class="accredit-error-message" part="error-message" id=parts.error_id.clone()>
                     <span class="accredit-visually-hidden">{prefix.clone()}" "</span>{message}
                 </p>
             })}
@@ -110,6 +110,7 @@ pub fn TextField(
         <Frame form parts label hint optional>
             <input
                 class=class
+                part="input"
                 id=id
                 type=kind
                 dir=ltr.then_some("ltr")
@@ -146,7 +147,7 @@ pub fn TextArea(
     view! {
         <Frame form parts label hint optional>
             <textarea
-                class="accredit-textarea"
+                class="accredit-textarea" part="input"
                 id=id
                 rows="3"
                 aria-describedby=described_by
@@ -189,7 +190,7 @@ pub fn SelectField(
     view! {
         <Frame form parts label hint optional>
             <select
-                class="accredit-select"
+                class="accredit-select" part="input"
                 id=id
                 autocomplete=autocomplete
                 aria-describedby=described_by
@@ -222,7 +223,7 @@ pub fn Checkbox(
     view! {
         <div class="accredit-field" class:accredit-field--error=move || error.get().is_some()>
             {move || error.get().map(|message| view! {
-                <p class="accredit-error-message" id=error_id.clone()>
+                <p class="accredit-error-message" part="error-message" id=error_id.clone()>
                     <span class="accredit-visually-hidden">{prefix.clone()}" "</span>{message}
                 </p>
             })}

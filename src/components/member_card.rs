@@ -125,7 +125,7 @@ pub fn MemberCard(row: MemberRow) -> impl IntoView {
                         {form.t("ui.member.edit")}
                     </button>
                 }>
-                    <button type="button" class="accredit-button accredit-button--secondary" on:click=move |_| { row.open.set(false); focus_title(key); }>
+                    <button type="button" class="accredit-button accredit-button--secondary" part="button secondary-button" on:click=move |_| { row.open.set(false); focus_title(key); }>
                         {form.t("ui.member.done")}
                     </button>
                 </Show>

@@ -52,15 +52,15 @@ pub fn MembersStep() -> impl IntoView {
             />
         </ol>
         <div class="accredit-actions">
-            <button type="button" class="accredit-button accredit-button--secondary" on:click=add>
+            <button type="button" class="accredit-button accredit-button--secondary" part="button secondary-button" on:click=add>
                 {form.t("ui.members.add")}
             </button>
         </div>
         <div class="accredit-actions">
-            <button type="button" class="accredit-button accredit-button--secondary" on:click=move |_| form.go_to(Step::Delegation)>
+            <button type="button" class="accredit-button accredit-button--secondary" part="button secondary-button" on:click=move |_| form.go_to(Step::Delegation)>
                 {form.t("ui.back")}
             </button>
-            <button type="button" class="accredit-button" on:click=move |_| { form.try_advance(Step::Review); }>
+            <button type="button" class="accredit-button" part="button" on:click=move |_| { form.try_advance(Step::Review); }>
                 {form.t("ui.continue")}
             </button>
         </div>

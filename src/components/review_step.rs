@@ -260,15 +260,15 @@ pub fn ReviewStep(endpoint: String) -> impl IntoView {
             <div class="accredit-alert" role="alert">
                 <p>{text}</p>
                 {retryable().then(|| view! {
-                    <button type="button" class="accredit-button" on:click=send>{form.t("ui.try_again")}</button>
+                    <button type="button" class="accredit-button" part="button" on:click=send>{form.t("ui.try_again")}</button>
                 })}
             </div>
         })}
         <div class="accredit-actions">
-            <button type="button" class="accredit-button accredit-button--secondary" on:click=move |_| form.go_to(Step::Members)>
+            <button type="button" class="accredit-button accredit-button--secondary" part="button secondary-button" on:click=move |_| form.go_to(Step::Members)>
                 {form.t("ui.back")}
             </button>
-            <button type="button" class="accredit-button" aria-disabled=move || sending.get().then_some("true")
+            <button type="button" class="accredit-button" part="button" aria-disabled=move || sending.get().then_some("true")
                 disabled=move || sending.get() on:click=send>
                 {move || if sending.get() {
                     view! { <span class="accredit-spinner" aria-hidden="true"></span>{form.t("ui.submitting")} }.into_any()

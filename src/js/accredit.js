@@ -48,13 +48,7 @@ function addStylesheet() {
   document.head.append(link);
 }
 
-/** Mounts the widget on every `[data-accredit]` element not yet mounted;
- * hosts that add such elements later call it again. */
-export async function mountAll() {
-  const hosts = [...document.querySelectorAll(SELECTOR)];
-  if (hosts.length === 0) return;
-  addStylesheet();
-  for (const host of hosts) host.setAttribute("data-accredit-mounted", "");
+async function mountHosts(hosts) {
   const configs = hosts.map(configFor);
   let glue;
   try {
@@ -81,6 +75,45 @@ export async function mountAll() {
       }
     }),
   );
+}
+
+/** Mounts the widget on every `[data-accredit]` element not yet mounted;
+ * hosts that add such elements later call it again. */
+export async function mountAll() {
+  const hosts = [...document.querySelectorAll(SELECTOR)];
+  if (hosts.length === 0) return;
+  addStylesheet();
+  for (const host of hosts) host.setAttribute("data-accredit-mounted", "");
+  await mountHosts(hosts);
+}
+
+/** `<accredit-registration endpoint event lang>`: the widget in a shadow
+ * root with its own stylesheet, so the page's CSS cannot reach in and the
+ * widget's cannot leak out. */
+class AccreditRegistration extends HTMLElement {
+  connectedCallback() {
+    if (this.shadowRoot) return;
+    const root = this.attachShadow({ mode: "open" });
+    const sheet = document.createElement("link");
+    sheet.rel = "stylesheet";
+    sheet.href = CSS;
+    const container = document.createElement("div");
+    for (const name of ["endpoint", "event", "lang"]) {
+      const value = this.getAttribute(name);
+      if (value !== null) container.setAttribute(`data-${name}`, value);
+    }
+    root.append(sheet, container);
+    // First render styled: wait for the stylesheet (or its failure).
+    const styled = new Promise((done) => {
+      sheet.onload = done;
+      sheet.onerror = done;
+    });
+    styled.then(() => mountHosts([container]));
+  }
+}
+
+if (!customElements.get("accredit-registration")) {
+  customElements.define("accredit-registration", AccreditRegistration);
 }
 
 if (document.readyState === "loading") {

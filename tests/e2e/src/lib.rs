@@ -4,6 +4,7 @@
 //! the browser from apt and passes its paths in the environment.
 
 mod browser;
+pub mod host_site;
 pub mod page;
 mod server;
 

@@ -18,6 +18,7 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub data_dir: tempfile::TempDir,
     dist: PathBuf,
+    extra_args: Vec<String>,
     process: Option<Child>,
 }
 
@@ -29,6 +30,11 @@ impl TestServer {
 
     /// Serves the files in `dist` (a copy of the build with extra pages).
     pub async fn start_with_dist(dist: PathBuf) -> TestServer {
+        Self::start_with(dist, &[]).await
+    }
+
+    /// Serves `dist` with extra command-line options (e.g. `--cors-origin`).
+    pub async fn start_with(dist: PathBuf, extra_args: &[&str]) -> TestServer {
         let data_dir = tempfile::tempdir().expect("a temporary data folder");
         let addr = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
@@ -37,6 +43,7 @@ impl TestServer {
             addr,
             data_dir,
             dist,
+            extra_args: extra_args.iter().map(|a| a.to_string()).collect(),
             process: None,
         };
         server.run().await;
@@ -54,6 +61,7 @@ impl TestServer {
             .arg(self.data_dir.path())
             .arg("--dist")
             .arg(&self.dist)
+            .args(&self.extra_args)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .kill_on_drop(true)
