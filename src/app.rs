@@ -18,18 +18,18 @@ pub fn App(settings: WidgetSettings, id_prefix: String, host: Host) -> impl Into
     provide_context(host);
     let i18n = I18n::english();
     let loading = i18n.t("ui.loading");
-    let endpoint = settings.endpoint.clone();
+    let stored = StoredValue::new(settings);
     let event = LocalResource::new(move || {
-        let s = settings.clone();
+        let s = stored.get_value();
         async move { api::get_event(&s.endpoint, &s.event).await }
     });
     view! {
         <div class="accredit" part="root" lang="en" dir="ltr">
             <Suspense fallback=move || view! { <p class="accredit-status" role="status">{loading.clone()}</p> }>
                 {move || {
-                    let (i18n, endpoint, id_prefix) = (i18n.clone(), endpoint.clone(), id_prefix.clone());
+                    let (i18n, settings, id_prefix) = (i18n.clone(), stored.get_value(), id_prefix.clone());
                     event.get().map(move |r| match r {
-                        Ok(e) => view! { <Registration event=e i18n endpoint id_prefix /> }.into_any(),
+                        Ok(e) => view! { <Registration event=e i18n settings id_prefix /> }.into_any(),
                         Err(e) => view! { <LoadFailed error=e i18n /> }.into_any(),
                     })
                 }}
@@ -49,7 +49,7 @@ pub fn Loaded(
     provide_context(host);
     view! {
         <div class="accredit" part="root" lang="en" dir="ltr">
-            <Registration event i18n=I18n::english() endpoint=settings.endpoint id_prefix />
+            <Registration event i18n=I18n::english() settings id_prefix />
         </div>
     }
 }
@@ -58,9 +58,10 @@ pub fn Loaded(
 fn Registration(
     event: EventConfig,
     i18n: I18n,
-    endpoint: String,
+    settings: WidgetSettings,
     id_prefix: String,
 ) -> impl IntoView {
+    let endpoint = settings.endpoint.clone();
     let today = browser::today();
     let open = event.is_open(today);
     let name = event.name.get(&i18n.lang).to_string();
@@ -83,6 +84,8 @@ fn Registration(
     if let Some(saved) = draft::load(&event_id) {
         form.load(saved);
         form.draft_restored.set(true);
+    } else {
+        prefill(form, settings.prefill);
     }
     draft::autosave(form);
     let start_again = move |_| {
@@ -140,6 +143,22 @@ fn Registration(
             }.into_any()
         }}
     }
+}
+
+/// Puts what the host page knows about the focal point into empty fields.
+fn prefill(form: Form, known: accredit_model::FocalPoint) {
+    form.focal_point.update(|f| {
+        for (field, value) in [
+            (&mut f.given_names, known.given_names),
+            (&mut f.family_name, known.family_name),
+            (&mut f.email, known.email),
+            (&mut f.phone, known.phone),
+        ] {
+            if field.is_empty() {
+                *field = value;
+            }
+        }
+    });
 }
 
 #[component]

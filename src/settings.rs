@@ -1,5 +1,6 @@
 //! What the host page tells the widget, read from its mount element.
 
+use accredit_model::FocalPoint;
 use web_sys::HtmlElement;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -10,6 +11,9 @@ pub struct WidgetSettings {
     pub event: String,
     /// The requested UI language, if the host named one.
     pub lang: Option<String>,
+    /// The focal point's details the host page already knows
+    /// (`data-prefill-given-names`, `-family-name`, `-email`, `-phone`).
+    pub prefill: FocalPoint,
 }
 
 impl WidgetSettings {
@@ -29,6 +33,12 @@ impl WidgetSettings {
                 .to_string(),
             event: attr("event").unwrap_or_default(),
             lang: attr("lang"),
+            prefill: FocalPoint {
+                given_names: attr("prefill-given-names").unwrap_or_default(),
+                family_name: attr("prefill-family-name").unwrap_or_default(),
+                email: attr("prefill-email").unwrap_or_default(),
+                phone: attr("prefill-phone").unwrap_or_default(),
+            },
         }
     }
 }

@@ -30,6 +30,18 @@ function attr(host, name) {
 /** The event configuration as JSON text, or null to let the widget fetch
  * it itself (and explain precisely what went wrong). */
 function configFor(host) {
+  // `config`: the id of an inline <script type="application/json"> in the
+  // page, or a URL to fetch the configuration from.
+  const config = attr(host, "config");
+  if (config) {
+    const inline = document.getElementById(config);
+    if (inline && inline.type === "application/json") {
+      return Promise.resolve(inline.textContent);
+    }
+    return fetch(new URL(config, document.baseURI), { headers: { Accept: "application/json" } })
+      .then((res) => (res.ok ? res.text() : null))
+      .catch(() => null);
+  }
   const event = attr(host, "event");
   if (!event) return Promise.resolve(null);
   const endpoint = (attr(host, "endpoint") ?? "/api/v1").replace(/\/+$/, "");
@@ -98,9 +110,12 @@ class AccreditRegistration extends HTMLElement {
     sheet.rel = "stylesheet";
     sheet.href = CSS;
     const container = document.createElement("div");
-    for (const name of ["endpoint", "event", "lang"]) {
-      const value = this.getAttribute(name);
-      if (value !== null) container.setAttribute(`data-${name}`, value);
+    for (const { name, value } of this.attributes) {
+      if (["endpoint", "event", "lang", "config"].includes(name)) {
+        container.setAttribute(`data-${name}`, value);
+      } else if (name.startsWith("data-prefill-")) {
+        container.setAttribute(name, value);
+      }
     }
     root.append(sheet, container);
     // First render styled: wait for the stylesheet (or its failure).

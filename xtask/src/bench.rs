@@ -15,6 +15,8 @@ use std::fs;
 
 /// The delegate bundle (wasm + JS + CSS + English strings), brotli.
 const DELEGATE_BUNDLE_BUDGET: usize = 60_000;
+/// The loader a host page includes, brotli.
+const LOADER_BUDGET: usize = 3_000;
 
 pub fn run(args: &[String]) -> Result {
     if let Some(unknown) = args.first() {
@@ -36,6 +38,13 @@ pub fn run(args: &[String]) -> Result {
         kb(bundle.brotli),
         kb(DELEGATE_BUNDLE_BUDGET),
         verdict(bundle.brotli <= DELEGATE_BUNDLE_BUDGET)
+    );
+    let loader = dist.file("loader").sizes.brotli;
+    report += &format!(
+        "| Loader (`accredit.js`), brotli | {} | {} | {} |\n",
+        kb(loader),
+        kb(LOADER_BUDGET),
+        verdict(loader <= LOADER_BUDGET)
     );
 
     step("The widget in headless Chromium (ready time, keystroke latency)");

@@ -31,6 +31,11 @@ impl HostSite {
         api_origin: &str,
         loader_integrity: &str,
     ) -> HostSite {
+        // The third widget's configuration is inline: the demo event, renamed
+        // so a test can tell it from the fetched one.
+        let mut event = accredit_model::demo::islamabad_tip_som();
+        event.name = event.name.clone().with("en", "Inline configuration");
+        let inline = serde_json::to_string(&event).expect("the event serialises");
         let dir = tempfile::tempdir().expect("a temporary site");
         let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
         for name in ["host-page.html", "hostile.css", "host-page.js"] {
@@ -38,7 +43,8 @@ impl HostSite {
             let text = text
                 .replace("__WIDGET_ORIGIN__", widget_origin)
                 .replace("__API_ORIGIN__", api_origin)
-                .replace("__LOADER_INTEGRITY__", loader_integrity);
+                .replace("__LOADER_INTEGRITY__", loader_integrity)
+                .replace("__EVENT_CONFIG_JSON__", &inline.replace("</", "<\\/"));
             std::fs::write(dir.path().join(name), text).expect("the example is written");
         }
         let process = Command::new("python3")

@@ -64,3 +64,31 @@ async fn an_unknown_event_is_explained_inside_the_widget() {
     assert!(alert.contains("could not be found"), "got {alert:?}");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_module_that_cannot_load_is_explained_inside_the_element() {
+    // A copy of the build whose WebAssembly module is missing.
+    let dist = accredit_e2e::env_path("ACCREDIT_DIST");
+    let broken = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&dist).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.contains(".wasm") {
+            std::fs::copy(&path, broken.path().join(&name)).unwrap();
+        }
+    }
+    let server = TestServer::start_with_dist(broken.path().to_path_buf()).await;
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url("/")).await.unwrap();
+    let alert = eventually("the failure message", Duration::from_secs(20), || async {
+        let el = browser
+            .client
+            .find(Locator::Css("[data-accredit][role=alert]"))
+            .await
+            .ok()?;
+        el.text().await.ok()
+    })
+    .await;
+    assert!(alert.contains("could not be loaded"), "got {alert:?}");
+    browser.close().await;
+}

@@ -148,15 +148,21 @@ async fn two_widgets_work_on_a_hostile_page_across_three_origins_under_a_strict_
         "--accredit-primary on the element themes it"
     );
 
-    // The two widgets are independent: an answer in one is not in the other.
+    // The widgets are independent: an answer in one is not in the other,
+    // which shows what its host element prefilled.
     fill(&b, "first", "focal_point.given_names", "Shahida").await;
     let other = in_widget(
         &b,
         "second",
-        "return root.getElementById(p + '-focal_point-given_names').value;",
+        "return [root.getElementById(p + '-focal_point-given_names').value,
+                 root.getElementById(p + '-focal_point-email').value];",
     )
     .await;
-    assert_eq!(other, "");
+    assert_eq!(other, serde_json::json!(["Mariam", "mariam@mofa.example"]));
+
+    // The third widget took its configuration from the inline script.
+    let third = rendered(&b, "third").await;
+    assert!(third.contains("Inline configuration"), "got {third:?}");
 
     // A whole registration through the first widget, cross-origin to the API.
     fill(&b, "first", "delegation.kind-ngo", "").await;
@@ -216,10 +222,12 @@ async fn two_widgets_work_on_a_hostile_page_across_three_origins_under_a_strict_
         .filter(|e| e["type"] == "accredit:ready")
         .map(|e| e["target"].clone())
         .collect();
-    assert!(
-        ready.contains(&"first".into()) && ready.contains(&"second".into()),
-        "{heard:?}"
-    );
+    for host in ["first", "second", "third"] {
+        assert!(
+            ready.contains(&host.into()),
+            "ready from #{host}: {heard:?}"
+        );
+    }
     let submitted = heard
         .iter()
         .find(|e| e["type"] == "accredit:submitted")
