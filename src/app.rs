@@ -8,48 +8,70 @@ use crate::components::{
 };
 use crate::form::{Form, Step, draft};
 use crate::host::Host;
-use crate::i18n::I18n;
+use crate::i18n::{self, I18n};
 use crate::settings::WidgetSettings;
 use accredit_model::EventConfig;
 use leptos::prelude::*;
 
-#[component]
-pub fn App(settings: WidgetSettings, id_prefix: String, host: Host) -> impl IntoView {
-    provide_context(host);
-    let i18n = I18n::english();
-    let loading = i18n.t("ui.loading");
-    let stored = StoredValue::new(settings);
-    let event = LocalResource::new(move || {
-        let s = stored.get_value();
-        async move { api::get_event(&s.endpoint, &s.event).await }
-    });
-    view! {
-        <div class="accredit" part="root" lang="en" dir="ltr">
-            <Suspense fallback=move || view! { <p class="accredit-status" role="status">{loading.clone()}</p> }>
-                {move || {
-                    let (i18n, settings, id_prefix) = (i18n.clone(), stored.get_value(), id_prefix.clone());
-                    event.get().map(move |r| match r {
-                        Ok(e) => view! { <Registration event=e i18n settings id_prefix /> }.into_any(),
-                        Err(e) => view! { <LoadFailed error=e i18n /> }.into_any(),
-                    })
-                }}
-            </Suspense>
-        </div>
+/// Everything the form needs before it can show: the event configuration
+/// (given, or fetched) and the catalogue of the reader's language, loaded in
+/// parallel.
+async fn prepare(
+    settings: WidgetSettings,
+    given: Option<EventConfig>,
+) -> Result<(EventConfig, I18n), (LoadError, I18n)> {
+    let requested = browser::requested_languages(settings.lang.as_deref());
+    let first = requested
+        .iter()
+        .map(|l| i18n::primary(l))
+        .find(|l| i18n::is_available(l))
+        .unwrap_or_else(|| "en".into());
+    let event = async {
+        match given {
+            Some(event) => Ok(event),
+            None => api::get_event(&settings.endpoint, &settings.event).await,
+        }
+    };
+    let (event, catalogue) = futures::join!(event, i18n::load(&first));
+    match event {
+        Ok(event) => {
+            let lang = i18n::choose(&requested, &event);
+            let catalogue = if lang == catalogue.lang {
+                catalogue
+            } else {
+                i18n::load(&lang).await
+            };
+            Ok((event, catalogue))
+        }
+        Err(error) => Err((error, catalogue)),
     }
 }
 
-/// The widget for an event whose configuration is already at hand.
+/// The widget: loads what it needs, then runs the form (or explains why it
+/// cannot). `event` is given when the configuration was inline.
 #[component]
-pub fn Loaded(
+pub fn Root(
     settings: WidgetSettings,
-    event: EventConfig,
+    event: Option<EventConfig>,
     id_prefix: String,
     host: Host,
 ) -> impl IntoView {
     provide_context(host);
+    let loading = I18n::english().t("ui.loading");
+    let stored = StoredValue::new(settings);
+    let given = StoredValue::new(event);
+    let ready = LocalResource::new(move || prepare(stored.get_value(), given.get_value()));
     view! {
-        <div class="accredit" part="root" lang="en" dir="ltr">
-            <Registration event i18n=I18n::english() settings id_prefix />
+        <div class="accredit" part="root">
+            <Suspense fallback=move || view! { <p class="accredit-status" role="status">{loading.clone()}</p> }>
+                {move || {
+                    let (settings, id_prefix) = (stored.get_value(), id_prefix.clone());
+                    ready.get().map(move |r| match r {
+                        Ok((event, i18n)) => view! { <Registration event i18n settings id_prefix /> }.into_any(),
+                        Err((error, i18n)) => view! { <LoadFailed error i18n /> }.into_any(),
+                    })
+                }}
+            </Suspense>
         </div>
     }
 }
@@ -61,24 +83,11 @@ fn Registration(
     settings: WidgetSettings,
     id_prefix: String,
 ) -> impl IntoView {
-    let endpoint = settings.endpoint.clone();
-    let today = browser::today();
-    let open = event.is_open(today);
-    let name = event.name.get(&i18n.lang).to_string();
-    let place = format!(
-        "{}, {}",
-        event.venue.get(&i18n.lang),
-        event.city.get(&i18n.lang)
-    );
-    let dates = format!(
-        "{} – {}",
-        i18n.date(event.starts_on),
-        i18n.date(event.ends_on)
-    );
-    let deadline = i18n.date(event.registration_closes_on);
     let event_id = event.id.clone();
-    let form = Form::new(event, i18n, id_prefix, endpoint.clone());
+    let instance = id_prefix.clone();
+    let form = Form::new(event, i18n, id_prefix, settings.endpoint.clone());
     provide_context(form);
+    crate::form::register(&instance, form);
     // Runs once, after the first render: the form is there and usable.
     Effect::new(move |_| expect_context::<Host>().ready());
     if let Some(saved) = draft::load(&event_id) {
@@ -88,6 +97,44 @@ fn Registration(
         prefill(form, settings.prefill);
     }
     draft::autosave(form);
+    let event_id = StoredValue::new(event_id);
+    view! {
+        // Rebuilt when the language changes; the answers live in the form's
+        // signals, so nothing typed is lost.
+        <div class="accredit-body" lang=move || { form.lang_epoch.track(); form.lang() }
+            dir=move || { form.lang_epoch.track(); form.i18n.with_value(|i| i.dir()) }>
+            {move || {
+                form.lang_epoch.track();
+                view! { <Page event_id=event_id.get_value() /> }
+            }}
+        </div>
+    }
+}
+
+/// The page in the current language: event header, language choice,
+/// draft notice, error summary and the current step.
+#[component]
+fn Page(event_id: String) -> impl IntoView {
+    let form = expect_context::<Form>();
+    let (name, place, dates, deadline, open) = form.event.with_value(|event| {
+        form.i18n.with_value(|i18n| {
+            (
+                event.name.get(&i18n.lang).to_string(),
+                format!(
+                    "{}, {}",
+                    event.venue.get(&i18n.lang),
+                    event.city.get(&i18n.lang)
+                ),
+                format!(
+                    "{} – {}",
+                    i18n.date(event.starts_on),
+                    i18n.date(event.ends_on)
+                ),
+                i18n.date(event.registration_closes_on),
+                event.is_open(browser::today()),
+            )
+        })
+    });
     let start_again = move |_| {
         let confirmed = web_sys::window()
             .and_then(|w| {
@@ -111,12 +158,12 @@ fn Registration(
             )
         })
     };
-    let endpoint = StoredValue::new(endpoint);
     view! {
         <header class="accredit-event" part="header" id=form.id("top")>
             <h2 class="accredit-event__name">{name}</h2>
             <p class="accredit-event__meta">{place}" · "{dates}</p>
         </header>
+        <LanguageSwitcher />
         {if open {
             view! {
                 <p class="accredit-muted">{form.tf("ui.closes", &[("date", deadline)])}</p>
@@ -133,7 +180,7 @@ fn Registration(
                 {move || match form.step.get() {
                     Step::Delegation => view! { <DelegationStep /> }.into_any(),
                     Step::Members => view! { <MembersStep /> }.into_any(),
-                    Step::Review => view! { <ReviewStep endpoint=endpoint.get_value() /> }.into_any(),
+                    Step::Review => view! { <ReviewStep endpoint=form.endpoint.get_value() /> }.into_any(),
                     Step::Done => view! { <Confirmation /> }.into_any(),
                 }}
             }.into_any()
@@ -143,6 +190,41 @@ fn Registration(
             }.into_any()
         }}
     }
+}
+
+/// The event's languages, each named in itself, when the event offers a
+/// choice.
+#[component]
+fn LanguageSwitcher() -> impl IntoView {
+    let form = expect_context::<Form>();
+    let languages: Vec<String> = form.event.with_value(|e| {
+        if e.language_switcher {
+            e.languages
+                .iter()
+                .filter(|l| i18n::is_available(l))
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        }
+    });
+    (languages.len() > 1).then(|| {
+        let id = form.id("language");
+        let current = form.lang();
+        view! {
+            <div class="accredit-language">
+                <label class="accredit-label accredit-language__label" for=id.clone()>{form.t("ui.language")}</label>
+                <select class="accredit-select accredit-language__select" id=id
+                    on:change=move |ev| form.set_language(event_target_value(&ev))>
+                    {languages.into_iter().map(|lang| {
+                        let selected = lang == current;
+                        let name = browser::language_name(&lang);
+                        view! { <option value=lang.clone() lang=lang selected=selected>{name}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        }
+    })
 }
 
 /// Puts what the host page knows about the focal point into empty fields.

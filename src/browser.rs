@@ -249,3 +249,32 @@ pub fn object_url(file: &web_sys::Blob) -> Option<String> {
 pub fn revoke_object_url(url: &str) {
     let _ = web_sys::Url::revoke_object_url(url);
 }
+
+/// The languages the host asked for, most wanted first: the widget's `lang`
+/// attribute, then the page's `<html lang>`, then the browser's languages.
+pub fn requested_languages(attribute: Option<&str>) -> Vec<String> {
+    let mut langs: Vec<String> = attribute.map(str::to_string).into_iter().collect();
+    if let Some(window) = web_sys::window() {
+        if let Some(html) = window.document().and_then(|d| d.document_element()) {
+            let lang = html.get_attribute("lang").unwrap_or_default();
+            if !lang.trim().is_empty() {
+                langs.push(lang);
+            }
+        }
+        let navigator = window.navigator();
+        langs.extend(navigator.languages().iter().filter_map(|v| v.as_string()));
+        langs.extend(navigator.language());
+    }
+    langs
+}
+
+/// A language's name in that language ("français", "العربية"), for the
+/// language switcher.
+pub fn language_name(lang: &str) -> String {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"type".into(), &"language".into());
+    DisplayNames::new(&JsValue::from_str(lang), &options)
+        .ok()
+        .and_then(|d| d.of(lang))
+        .unwrap_or_else(|| lang.to_string())
+}

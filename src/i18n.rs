@@ -1,11 +1,69 @@
 //! The words on screen: one catalogue per language, keyed like the model's
-//! error codes. English is compiled in; it is also the fallback for any key
-//! another language lacks.
+//! error codes. English is compiled in and is the fallback for any key;
+//! every other language is one JSON file next to the module, fetched only by
+//! its readers (the loader tells the module where they are).
 
 use crate::browser;
 use accredit_model::messages::Catalogue;
 use accredit_model::{Date, EventConfig, ValidationError};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::sync::Arc;
+
+thread_local! {
+    /// Language → URL of its catalogue, from the loader.
+    static CATALOGUES: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Records where each language's catalogue is (`{"fr": "https://…/i18n-fr-….json"}`).
+pub fn configure(urls_json: &str) {
+    if let Ok(urls) = serde_json::from_str::<BTreeMap<String, String>>(urls_json) {
+        CATALOGUES.with(|c| *c.borrow_mut() = urls);
+    }
+}
+
+/// Whether the widget can speak `lang`.
+pub fn is_available(lang: &str) -> bool {
+    lang == "en" || CATALOGUES.with(|c| c.borrow().contains_key(lang))
+}
+
+/// `fr-CH` → `fr`, `zh-Hans-CN` → `zh`: catalogues are per language.
+pub fn primary(tag: &str) -> String {
+    tag.split(['-', '_'])
+        .next()
+        .unwrap_or(tag)
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The language to speak: the first of the host's requests that the event
+/// offers and the widget has, else the event's default language, else
+/// English.
+pub fn choose(requested: &[String], event: &EventConfig) -> String {
+    requested
+        .iter()
+        .map(|t| primary(t))
+        .find(|l| event.offers_language(l) && is_available(l))
+        .or_else(|| {
+            let default = primary(event.default_language());
+            is_available(&default).then_some(default)
+        })
+        .unwrap_or_else(|| "en".into())
+}
+
+/// The catalogue for `lang`, fetched; English when it cannot be had.
+pub async fn load(lang: &str) -> I18n {
+    let Some(url) = CATALOGUES.with(|c| c.borrow().get(lang).cloned()) else {
+        return I18n::english();
+    };
+    let Ok(res) = gloo_net::http::Request::get(&url).send().await else {
+        return I18n::english();
+    };
+    match res.text().await {
+        Ok(text) if res.ok() => I18n::with_catalogue(lang, &text).unwrap_or_else(I18n::english),
+        _ => I18n::english(),
+    }
+}
 
 const UI_ENGLISH: &str = include_str!("i18n/en.json");
 
@@ -25,6 +83,25 @@ impl I18n {
         I18n {
             lang: "en".into(),
             catalogue: Arc::new(catalogue),
+        }
+    }
+
+    /// English overlaid with `lang`'s catalogue (English fills any gap).
+    pub fn with_catalogue(lang: &str, json: &str) -> Option<I18n> {
+        let mut i18n = I18n::english();
+        let mut catalogue = (*i18n.catalogue).clone();
+        catalogue.extend(Catalogue::from_json(json).ok()?);
+        i18n.catalogue = Arc::new(catalogue);
+        i18n.lang = lang.to_string();
+        Some(i18n)
+    }
+
+    /// Right-to-left scripts among the languages offered.
+    pub fn dir(&self) -> &'static str {
+        if matches!(self.lang.as_str(), "ar" | "fa" | "he" | "ur") {
+            "rtl"
+        } else {
+            "ltr"
         }
     }
 

@@ -30,9 +30,12 @@ pub fn mount(host: web_sys::HtmlElement) {
     let settings = settings::WidgetSettings::from_element(&host);
     let id_prefix = next_id_prefix();
     let handle = host::Host::new(host.clone());
+    host.set_attribute("data-accredit-instance", &id_prefix)
+        .ok();
     leptos::mount::mount_to(host, move || {
-        app::App(app::AppProps {
+        app::Root(app::RootProps {
             settings,
+            event: None,
             id_prefix,
             host: handle,
         })
@@ -49,10 +52,12 @@ pub fn mount_with_config(host: web_sys::HtmlElement, config_json: &str) -> Resul
     let event: accredit_model::EventConfig = serde_json::from_str(config_json)?;
     let id_prefix = next_id_prefix();
     let handle = host::Host::new(host.clone());
+    host.set_attribute("data-accredit-instance", &id_prefix)
+        .ok();
     leptos::mount::mount_to(host, move || {
-        app::Loaded(app::LoadedProps {
+        app::Root(app::RootProps {
             settings,
-            event,
+            event: Some(event),
             id_prefix,
             host: handle,
         })
@@ -70,6 +75,22 @@ fn report_panics() {
             web_sys::console::error_1(&format!("accredit: {info}").into());
         }));
     });
+}
+
+/// Where each language's catalogue is, as the loader found them next to
+/// itself: `{"fr": "https://…/i18n-fr-….json", …}`.
+#[wasm_bindgen]
+pub fn configure(catalogues_json: &str) {
+    i18n::configure(catalogues_json);
+}
+
+/// Switches a mounted widget to `lang`, keeping every answer (the custom
+/// element calls it when its `lang` attribute changes).
+#[wasm_bindgen(js_name = setLanguage)]
+pub fn set_language(host: web_sys::HtmlElement, lang: String) {
+    if let Some(instance) = host.get_attribute("data-accredit-instance") {
+        form::switch_language(&instance, &lang);
+    }
 }
 
 fn next_id_prefix() -> String {

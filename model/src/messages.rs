@@ -136,6 +136,17 @@ mod tests {
     }
 
     #[test]
+    fn every_language_has_a_message_for_every_code() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("messages");
+        for lang in ["fr", "es", "ru", "zh", "ar"] {
+            let text = std::fs::read_to_string(dir.join(format!("{lang}.json"))).unwrap();
+            let catalogue = Catalogue::from_json(&text).unwrap();
+            let missing = catalogue.missing_keys(&Catalogue::english());
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        }
+    }
+
+    #[test]
     fn every_english_message_is_specific() {
         for key in required_keys() {
             let text = Catalogue::english().get(&key).unwrap().to_lowercase();

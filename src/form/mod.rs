@@ -16,6 +16,25 @@ use leptos::prelude::*;
 use leptos::reactive::owner::{Owner, WeakOwner};
 use std::collections::BTreeSet;
 
+thread_local! {
+    /// Mounted forms by instance id, so the host page can switch a widget's
+    /// language from outside (`setLanguage`).
+    static FORMS: std::cell::RefCell<std::collections::HashMap<String, Form>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Registers a mounted form under its instance id.
+pub fn register(instance: &str, form: Form) {
+    FORMS.with(|f| f.borrow_mut().insert(instance.to_string(), form));
+}
+
+/// Switches the language of the form mounted as `instance`.
+pub fn switch_language(instance: &str, lang: &str) {
+    if let Some(form) = FORMS.with(|f| f.borrow().get(instance).copied()) {
+        form.set_language(crate::i18n::primary(lang));
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     Delegation,
@@ -87,6 +106,9 @@ pub struct Form {
     /// The last member removed, with its place, for "Undo".
     pub removed: RwSignal<Option<(usize, MemberRow)>>,
     pub draft_restored: RwSignal<bool>,
+    /// Bumped when the language changes: the views rebuild in the new
+    /// language while every answer stays in the signals above.
+    pub lang_epoch: RwSignal<u32>,
     next_key: StoredValue<u32>,
     /// The form's own reactive owner. Members are created from event
     /// handlers (Add, Undo, restore); their signals must belong to the form,
@@ -117,11 +139,31 @@ impl Form {
             idempotency_key: StoredValue::new(None),
             removed: RwSignal::new(None),
             draft_restored: RwSignal::new(false),
+            lang_epoch: RwSignal::new(0),
             next_key: StoredValue::new(0),
             owner: StoredValue::new(Owner::current().unwrap_or_default().downgrade()),
         };
         form.add_member(Member::default());
         form
+    }
+
+    /// Speaks `lang` from now on (if the event offers it and its catalogue
+    /// can be had), keeping every answer.
+    pub fn set_language(&self, lang: String) {
+        let offered = self.event.with_value(|e| e.offers_language(&lang));
+        if !offered || !crate::i18n::is_available(&lang) {
+            return;
+        }
+        let form = *self;
+        leptos::task::spawn_local(async move {
+            let i18n = crate::i18n::load(&lang).await;
+            form.i18n.set_value(i18n);
+            form.lang_epoch.update(|n| *n += 1);
+        });
+    }
+
+    pub fn lang(&self) -> String {
+        self.i18n.with_value(|i| i.lang.clone())
     }
 
     /// The element id for a model path: `members[2].email` → `p-members-2-email`.

@@ -9,6 +9,8 @@ const here = (name) => new URL(name, import.meta.url).href;
 const GLUE = here("__ACCREDIT_GLUE__");
 const WASM = here("__ACCREDIT_WASM__");
 const CSS = here("__ACCREDIT_CSS__");
+// Language → catalogue file; fetched only when that language is spoken.
+const CATALOGUES = "__ACCREDIT_CATALOGUES__";
 
 const SELECTOR = "[data-accredit]:not([data-accredit-mounted])";
 
@@ -17,6 +19,9 @@ function load() {
   // Streaming compilation starts as soon as the first bytes arrive.
   widget ??= Promise.all([import(GLUE), fetch(WASM)]).then(async ([glue, wasm]) => {
     await glue.default({ module_or_path: wasm });
+    glue.configure(
+      JSON.stringify(Object.fromEntries(Object.entries(CATALOGUES).map(([l, f]) => [l, here(f)]))),
+    );
     return glue;
   });
   return widget;
@@ -103,6 +108,16 @@ export async function mountAll() {
  * root with its own stylesheet, so the page's CSS cannot reach in and the
  * widget's cannot leak out. */
 class AccreditRegistration extends HTMLElement {
+  static observedAttributes = ["lang"];
+
+  /** A new `lang` re-renders the widget in that language; answers stay. */
+  attributeChangedCallback(name, before, after) {
+    const container = this.shadowRoot?.querySelector("[data-accredit-instance]");
+    if (name === "lang" && after && before !== after && container) {
+      load().then((glue) => glue.setLanguage(container, after));
+    }
+  }
+
   connectedCallback() {
     if (this.shadowRoot) return;
     const root = this.attachShadow({ mode: "open" });

@@ -15,6 +15,8 @@ use std::fs;
 
 /// The delegate bundle (wasm + JS + CSS + English strings), brotli.
 const DELEGATE_BUNDLE_BUDGET: usize = 60_000;
+/// Each language besides English, fetched on demand, brotli.
+const CATALOGUE_BUDGET: usize = 8_000;
 /// The loader a host page includes, brotli.
 const LOADER_BUDGET: usize = 3_000;
 
@@ -39,6 +41,15 @@ pub fn run(args: &[String]) -> Result {
         kb(DELEGATE_BUNDLE_BUDGET),
         verdict(bundle.brotli <= DELEGATE_BUNDLE_BUDGET)
     );
+    for catalogue in dist.catalogues() {
+        report += &format!(
+            "| `{}`, brotli | {} | {} | {} |\n",
+            catalogue.name,
+            kb(catalogue.sizes.brotli),
+            kb(CATALOGUE_BUDGET),
+            verdict(catalogue.sizes.brotli <= CATALOGUE_BUDGET)
+        );
+    }
     let loader = dist.file("loader").sizes.brotli;
     report += &format!(
         "| Loader (`accredit.js`), brotli | {} | {} | {} |\n",

@@ -5,6 +5,7 @@
 //! `dist/` with content-hashed file names, precompressed twins, an SRI hash
 //! per file (`dist/manifest.json`) and the demo page.
 
+use crate::catalogues;
 use crate::sizes::{self, Sizes};
 use crate::toolchain::{self, WASM_TARGET};
 use crate::util::{Result, cargo, root, run, step};
@@ -44,6 +45,11 @@ impl Dist {
             .fold(Sizes::default(), Sizes::add)
     }
 
+    /// The per-language catalogues, fetched only by readers of that language.
+    pub fn catalogues(&self) -> impl Iterator<Item = &DistFile> {
+        self.files.iter().filter(|f| f.role == "i18n")
+    }
+
     pub fn size_table(&self) -> String {
         let mut rows: Vec<(String, Sizes)> = ["wasm", "js", "loader", "css"]
             .iter()
@@ -53,6 +59,10 @@ impl Dist {
             })
             .collect();
         rows.push(("**Delegate bundle**".into(), self.delegate_bundle()));
+        rows.extend(
+            self.catalogues()
+                .map(|f| (format!("`{}` (on demand)", f.name), f.sizes)),
+        );
         sizes::table(&rows)
     }
 }
@@ -123,11 +133,31 @@ pub fn build() -> Result<Dist> {
         &read(&staging.join("accredit.js"))?,
     )?;
     let css = write_hashed(&dist, "css", "accredit", "css", stylesheet()?.as_bytes())?;
+    let mut catalogues = Vec::new();
+    for (lang, json) in catalogues::build()? {
+        catalogues.push(write_hashed(
+            &dist,
+            "i18n",
+            &format!("i18n-{lang}"),
+            "json",
+            json.as_bytes(),
+        )?);
+    }
+    let catalogue_names: serde_json::Map<String, serde_json::Value> = catalogues::LANGUAGES
+        .iter()
+        .zip(&catalogues)
+        .map(|(lang, file)| (lang.to_string(), file.name.clone().into()))
+        .collect();
     let loader_src = fs::read_to_string(root.join("src/js/accredit.js"))
         .map_err(|e| format!("cannot read src/js/accredit.js: {e}"))?;
     let loader_src = fill(&loader_src, "__ACCREDIT_GLUE__", &glue.name)?;
     let loader_src = fill(&loader_src, "__ACCREDIT_WASM__", &wasm.name)?;
     let loader_src = fill(&loader_src, "__ACCREDIT_CSS__", &css.name)?;
+    let loader_src = fill(
+        &loader_src,
+        "\"__ACCREDIT_CATALOGUES__\"",
+        &serde_json::Value::Object(catalogue_names).to_string(),
+    )?;
     let loader = write_named(&dist, "loader", "accredit.js", loader_src.as_bytes())?;
     let page_src = fs::read_to_string(root.join("index.html"))
         .map_err(|e| format!("cannot read index.html: {e}"))?;
@@ -138,6 +168,7 @@ pub fn build() -> Result<Dist> {
     )?;
     let page = write_named(&dist, "page", "index.html", page_src.as_bytes())?;
     files.extend([wasm, glue, css, loader, page]);
+    files.extend(catalogues);
     let dist = Dist { dir: dist, files };
     write_manifest(&dist)?;
     Ok(dist)

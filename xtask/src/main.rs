@@ -5,6 +5,7 @@
 //! machine.
 
 mod bench;
+mod catalogues;
 mod dist;
 mod serve;
 mod sizes;

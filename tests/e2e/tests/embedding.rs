@@ -236,6 +236,32 @@ async fn two_widgets_work_on_a_hostile_page_across_three_origins_under_a_strict_
     assert_eq!(submitted["detail"]["reference"], reference.as_str());
     assert_eq!(api.registrations().await.len(), 1);
 
+    // A new `lang` on the element re-renders it in French; answers stay.
+    b.client
+        .execute(
+            "document.getElementById('second').setAttribute('lang', 'fr');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    eventually("the second widget in French", WAIT, || async {
+        let v = in_widget(
+            &b,
+            "second",
+            "const body = root.querySelector('.accredit-body'); return body ? body.lang : null;",
+        )
+        .await;
+        (v.as_str() == Some("fr")).then_some(())
+    })
+    .await;
+    let kept = in_widget(
+        &b,
+        "second",
+        "return root.getElementById(p + '-focal_point-given_names').value;",
+    )
+    .await;
+    assert_eq!(kept, "Mariam");
+
     let errors = b.console_errors().await;
     assert!(
         errors.is_empty(),

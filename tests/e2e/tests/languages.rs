@@ -1,0 +1,156 @@
+//! The six UN official languages: switching keeps every answer, Arabic is
+//! right to left, delegations register in Arabic and in Chinese, axe-core
+//! finds nothing in any language, and screenshots show ar, zh and ru.
+
+use accredit_e2e::page::id;
+use accredit_e2e::{Browser, TestServer, eventually};
+use std::path::Path;
+use std::time::Duration;
+
+const LANGUAGES: &[&str] = &["en", "fr", "es", "ru", "zh", "ar"];
+
+/// The text of `key` in `lang`, from the shipped catalogues.
+fn t(lang: &str, key: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    for dir in ["src/i18n", "model/messages"] {
+        let path = root.join(dir).join(format!("{lang}.json"));
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        if let Some(text) = json[key].as_str() {
+            return text.to_string();
+        }
+    }
+    panic!("no {key} in {lang}");
+}
+
+async fn open() -> (TestServer, Browser) {
+    let server = TestServer::start().await;
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url("/")).await.unwrap();
+    browser.field("delegation.kind").await;
+    (server, browser)
+}
+
+async fn switch_to(b: &Browser, lang: &str) {
+    b.choose("language", lang).await;
+    eventually(
+        &format!("the form in {lang}"),
+        Duration::from_secs(20),
+        || async {
+            let v = b
+                .client
+                .execute(
+                    "const b = document.querySelector('.accredit-body'); return b ? b.lang : null;",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            (v.as_str() == Some(lang)).then_some(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn switching_language_keeps_every_answer() {
+    let (_server, b) = open().await;
+    b.fill("focal_point.given_names", "Shahida").await;
+    b.choose("delegation.country", "PK").await;
+    switch_to(&b, "fr").await;
+    let continue_fr = t("fr", "ui.continue");
+    assert!(b.text_of(".accredit").await.contains(&continue_fr));
+    let given = b.field("focal_point.given_names").await;
+    assert_eq!(
+        given.prop("value").await.unwrap().as_deref(),
+        Some("Shahida")
+    );
+    let country = b.field("delegation.country").await;
+    assert_eq!(country.prop("value").await.unwrap().as_deref(), Some("PK"));
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_language_is_accessible_and_arabic_is_right_to_left() {
+    let (_server, b) = open().await;
+    for lang in LANGUAGES {
+        switch_to(&b, lang).await;
+        b.assert_accessible(&format!("{lang}, empty")).await;
+        b.press(&t(lang, "ui.continue")).await;
+        let summary = b.text_of(".accredit-error-summary").await;
+        assert!(
+            summary.contains(&t(lang, "ui.error_summary.title")),
+            "{lang}: {summary}"
+        );
+        b.assert_accessible(&format!("{lang}, with errors")).await;
+        if ["ar", "zh", "ru"].contains(lang) {
+            b.screenshot(&format!("form-{lang}")).await;
+        }
+    }
+    let dir = b
+        .client
+        .execute(
+            "return document.querySelector('.accredit-body').dir;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(dir, "rtl", "Arabic is laid out right to left");
+    // Addresses and numbers stay left to right inside the RTL form.
+    let email_dir = b
+        .client
+        .execute(
+            "return document.getElementById(arguments[0]).dir;",
+            vec![id("focal_point.email").into()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(email_dir, "ltr");
+    let errors = b.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+    b.close().await;
+}
+
+async fn register_in(lang: &str, given: &str, family: &str) {
+    let (server, b) = open().await;
+    switch_to(&b, lang).await;
+    b.check("delegation.kind-ngo").await;
+    b.fill("delegation.organisation", "Sahil Foundation").await;
+    b.fill("focal_point.given_names", given).await;
+    b.fill("focal_point.family_name", family).await;
+    b.fill("focal_point.email", "focal.point@example.org").await;
+    b.fill("focal_point.phone", "+92 51 920 1234").await;
+    b.press(&t(lang, "ui.continue")).await;
+    b.fill("members[0].given_names", given).await;
+    b.fill("members[0].family_name", family).await;
+    b.fill("members[0].badge_name", "Badge Name").await;
+    b.choose("members[0].category", "observer").await;
+    b.fill("members[0].function", "Adviser").await;
+    b.fill("members[0].institution", "Ministry of Interior")
+        .await;
+    b.choose("members[0].nationality", "PK").await;
+    b.fill("members[0].email", "member@example.org").await;
+    b.press(&t(lang, "ui.continue")).await;
+    b.check("consent.data_processing").await;
+    b.press(&t(lang, "ui.submit")).await;
+    let title = b.text_of(".accredit-panel__title").await;
+    assert_eq!(title, t(lang, "ui.done.title"));
+    b.screenshot(&format!("confirmation-{lang}")).await;
+    let stored = server.registrations().await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["registration"]["language"], lang);
+    assert_eq!(
+        stored[0]["registration"]["focal_point"]["given_names"],
+        given
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delegation_registers_in_arabic() {
+    register_in("ar", "فاطمة", "العلي").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delegation_registers_in_chinese() {
+    register_in("zh", "伟", "王").await;
+}
