@@ -120,10 +120,12 @@ fn Page(event_id: String) -> impl IntoView {
         form.i18n.with_value(|i18n| {
             (
                 event.name.get(&i18n.lang).to_string(),
-                format!(
-                    "{}, {}",
-                    event.venue.get(&i18n.lang),
-                    event.city.get(&i18n.lang)
+                i18n.tf(
+                    "ui.place",
+                    &[
+                        ("venue", event.venue.get(&i18n.lang).to_string()),
+                        ("city", event.city.get(&i18n.lang).to_string()),
+                    ],
                 ),
                 format!(
                     "{} – {}",

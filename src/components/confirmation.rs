@@ -27,7 +27,7 @@ pub fn Confirmation() -> impl IntoView {
     let names = registration
         .members
         .iter()
-        .map(|m| view! { <li>{Member::badge_text(m)}</li> })
+        .map(|m| view! { <li>{full_name(m)}</li> })
         .collect_view();
     view! {
         <div class="accredit-panel" role="status">
@@ -47,4 +47,17 @@ pub fn Confirmation() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The names as typed, with the badge name when it differs (names in
+/// another script): "عبد الله الصباح (Abdullah Al-Sabah)".
+fn full_name(m: &Member) -> String {
+    let names = format!("{} {}", m.given_names.trim(), m.family_name.trim());
+    let names = names.trim();
+    let badge = m.badge_name.trim();
+    if badge.is_empty() || badge == names {
+        names.to_string()
+    } else {
+        format!("{names} ({badge})")
+    }
 }
