@@ -26,44 +26,35 @@ thread_local! {
 /// configuration is fetched from `{endpoint}/events/{event}`.
 #[wasm_bindgen]
 pub fn mount(host: web_sys::HtmlElement) {
-    browser::register_root(&host);
-    let settings = settings::WidgetSettings::from_element(&host);
-    let id_prefix = next_id_prefix();
-    let handle = host::Host::new(host.clone());
-    host.set_attribute("data-accredit-instance", &id_prefix)
-        .ok();
-    leptos::mount::mount_to(host, move || {
-        app::Root(app::RootProps {
-            settings,
-            event: None,
-            id_prefix,
-            host: handle,
-        })
-    })
-    .forget();
+    mount_root(host, None);
 }
 
 /// Like [`mount`], with the event configuration given as JSON instead of
 /// fetched (inline configuration; also what component tests use).
 #[wasm_bindgen(js_name = mountWithConfig)]
 pub fn mount_with_config(host: web_sys::HtmlElement, config_json: &str) -> Result<(), JsError> {
+    let event: accredit_model::EventConfig = serde_json::from_str(config_json)?;
+    mount_root(host, Some(event));
+    Ok(())
+}
+
+fn mount_root(host: web_sys::HtmlElement, event: Option<accredit_model::EventConfig>) {
     browser::register_root(&host);
     let settings = settings::WidgetSettings::from_element(&host);
-    let event: accredit_model::EventConfig = serde_json::from_str(config_json)?;
     let id_prefix = next_id_prefix();
-    let handle = host::Host::new(host.clone());
+    // Lets `setLanguage` find this widget's form from its element.
     host.set_attribute("data-accredit-instance", &id_prefix)
         .ok();
+    let handle = host::Host::new(host.clone());
     leptos::mount::mount_to(host, move || {
         app::Root(app::RootProps {
             settings,
-            event: Some(event),
+            event,
             id_prefix,
             host: handle,
         })
     })
     .forget();
-    Ok(())
 }
 
 /// Reports a panic in the console before the module aborts, so a failure in

@@ -10,6 +10,15 @@ use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
 
+/// The real server and a browser on its demo page, the form on screen.
+pub async fn open_demo() -> (crate::TestServer, Browser) {
+    let server = crate::TestServer::start().await;
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url("/")).await.unwrap();
+    browser.field("delegation.kind").await;
+    (server, browser)
+}
+
 /// The first widget on a page.
 pub const P: &str = "accredit1";
 

@@ -2,8 +2,8 @@
 //! right to left, delegations register in Arabic and in Chinese, axe-core
 //! finds nothing in any language, and screenshots show ar, zh and ru.
 
-use accredit_e2e::page::id;
-use accredit_e2e::{Browser, TestServer, eventually};
+use accredit_e2e::page::{id, open_demo};
+use accredit_e2e::{Browser, eventually};
 use std::path::Path;
 use std::time::Duration;
 
@@ -21,14 +21,6 @@ fn t(lang: &str, key: &str) -> String {
         }
     }
     panic!("no {key} in {lang}");
-}
-
-async fn open() -> (TestServer, Browser) {
-    let server = TestServer::start().await;
-    let browser = Browser::start().await;
-    browser.client.goto(&server.url("/")).await.unwrap();
-    browser.field("delegation.kind").await;
-    (server, browser)
 }
 
 async fn switch_to(b: &Browser, lang: &str) {
@@ -53,7 +45,7 @@ async fn switch_to(b: &Browser, lang: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn switching_language_keeps_every_answer() {
-    let (_server, b) = open().await;
+    let (_server, b) = open_demo().await;
     b.fill("focal_point.given_names", "Shahida").await;
     b.choose("delegation.country", "PK").await;
     switch_to(&b, "fr").await;
@@ -71,7 +63,7 @@ async fn switching_language_keeps_every_answer() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_language_is_accessible_and_arabic_is_right_to_left() {
-    let (_server, b) = open().await;
+    let (_server, b) = open_demo().await;
     for lang in LANGUAGES {
         switch_to(&b, lang).await;
         b.assert_accessible(&format!("{lang}, empty")).await;
@@ -111,7 +103,7 @@ async fn every_language_is_accessible_and_arabic_is_right_to_left() {
 }
 
 async fn register_in(lang: &str, given: &str, family: &str) {
-    let (server, b) = open().await;
+    let (server, b) = open_demo().await;
     switch_to(&b, lang).await;
     b.check("delegation.kind-ngo").await;
     b.fill("delegation.organisation", "Sahil Foundation").await;

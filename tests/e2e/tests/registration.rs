@@ -4,21 +4,13 @@
 //! duplicate, a draft restored without sensitive fields, a run done with the
 //! keyboard alone, and axe-core clean in every state.
 
-use accredit_e2e::page::id;
-use accredit_e2e::{Browser, TestServer};
+use accredit_e2e::Browser;
+use accredit_e2e::page::{id, open_demo};
 use fantoccini::key::Key;
 use std::time::Duration;
 
 fn key(k: Key) -> String {
     char::from(k).to_string()
-}
-
-async fn open() -> (TestServer, Browser) {
-    let server = TestServer::start().await;
-    let browser = Browser::start().await;
-    browser.client.goto(&server.url("/")).await.unwrap();
-    browser.field("delegation.kind").await;
-    (server, browser)
 }
 
 async fn fill_focal_point(b: &Browser, given: &str, family: &str) {
@@ -61,7 +53,7 @@ async fn fill_accredited_member(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_delegation_with_arabic_and_thai_names_is_stored_exactly_as_typed() {
-    let (server, b) = open().await;
+    let (server, b) = open_demo().await;
     b.assert_accessible("empty form").await;
 
     // Nothing typed yet: the summary lists the problems and takes focus.
@@ -172,7 +164,7 @@ async fn fill_ngo_delegation(b: &Browser) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn after_an_outage_try_again_registers_exactly_once() {
-    let (mut server, b) = open().await;
+    let (mut server, b) = open_demo().await;
     fill_ngo_delegation(&b).await;
 
     server.stop().await;
@@ -193,7 +185,7 @@ async fn after_an_outage_try_again_registers_exactly_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_double_click_on_submit_registers_once() {
-    let (server, b) = open().await;
+    let (server, b) = open_demo().await;
     fill_ngo_delegation(&b).await;
     b.client
         .execute(
@@ -210,7 +202,7 @@ async fn a_double_click_on_submit_registers_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reload_restores_the_draft_without_sensitive_fields() {
-    let (server, b) = open().await;
+    let (server, b) = open_demo().await;
     b.choose("delegation.country", "PK").await;
     fill_focal_point(&b, "Shahida", "Gilani").await;
     b.continue_ok().await;
@@ -273,7 +265,7 @@ async fn a_reload_restores_the_draft_without_sensitive_fields() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_registration_can_be_completed_with_the_keyboard_alone() {
-    let (server, b) = open().await;
+    let (server, b) = open_demo().await;
     let tab = key(Key::Tab);
 
     // The checked radio takes focus; arrows move the choice.
@@ -322,7 +314,7 @@ async fn a_registration_can_be_completed_with_the_keyboard_alone() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_badge_photo_is_checked_then_uploaded_with_the_registration() {
-    let (server, b) = open().await;
+    let (server, b) = open_demo().await;
     b.check("delegation.kind-ngo").await;
     b.fill("delegation.organisation", "Sahil Foundation").await;
     fill_focal_point(&b, "Shahida", "Gilani").await;
