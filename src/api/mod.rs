@@ -50,6 +50,10 @@ pub enum SubmitError {
     TooLarge,
     /// Registration is closed for this event.
     Closed,
+    /// An earlier attempt with this submission's key was stored (its
+    /// response was lost) and the answers have changed since: the
+    /// registration exists, under this reference.
+    AlreadyReceived(String),
     /// Still failing after every retry (network, 5xx, 409, 429).
     Unavailable,
     /// Anything else: a bug on one side or the other.
@@ -63,6 +67,7 @@ impl SubmitError {
             SubmitError::Invalid(_) => "invalid",
             SubmitError::TooLarge => "too_large",
             SubmitError::Closed => "registration_closed",
+            SubmitError::AlreadyReceived(_) => "already_received",
             SubmitError::Unavailable => "unavailable",
             SubmitError::Rejected(_) => "rejected",
         }
@@ -76,6 +81,8 @@ struct Problem {
     code: Option<String>,
     #[serde(default)]
     errors: Vec<ValidationError>,
+    #[serde(default)]
+    reference: Option<String>,
 }
 
 /// POSTs `body` with `idempotency_key`, retrying transient failures with
@@ -108,6 +115,11 @@ pub async fn submit(
                 let retry_after = retry_after(&res);
                 let problem = problem(res).await;
                 match status {
+                    422 if problem.code.as_deref() == Some("idempotency.key_reused") => {
+                        return Err(SubmitError::AlreadyReceived(
+                            problem.reference.unwrap_or_default(),
+                        ));
+                    }
                     422 => return Err(SubmitError::Invalid(problem.errors)),
                     413 => return Err(SubmitError::TooLarge),
                     409 if problem.code.as_deref() == Some("registration.closed") => {

@@ -222,6 +222,9 @@ pub fn ReviewStep(endpoint: String) -> impl IntoView {
         Submission::Failed(SubmitError::Unavailable) => Some(form.t("ui.submit.unavailable")),
         Submission::Failed(SubmitError::TooLarge) => Some(form.t("ui.submit.too_large")),
         Submission::Failed(SubmitError::Closed) => Some(form.t("ui.submit.closed")),
+        Submission::Failed(SubmitError::AlreadyReceived(reference)) => {
+            Some(form.tf("ui.submit.already_received", &[("reference", reference)]))
+        }
         Submission::Failed(SubmitError::Rejected(s)) => {
             Some(form.tf("ui.submit.rejected", &[("status", s.to_string())]))
         }

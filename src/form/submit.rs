@@ -66,6 +66,19 @@ pub fn submit(form: Form, endpoint: String, host: Host) {
                     .set(Submission::Failed(SubmitError::Invalid(errors.clone())));
                 form.show_errors(errors.into_iter().collect());
             }
+            Err(SubmitError::AlreadyReceived(reference)) => {
+                // Stored once already; sending the changed answers with a new
+                // key would register the delegation twice.
+                host.emit(
+                    "accredit:error",
+                    &[("code", "already_received"), ("reference", &reference)],
+                );
+                draft::clear(&event);
+                browser::storage_remove(&pending_key(&event));
+                form.idempotency_key.set_value(None);
+                form.submission
+                    .set(Submission::Failed(SubmitError::AlreadyReceived(reference)));
+            }
             Err(error) => {
                 host.emit("accredit:error", &[("code", error.code())]);
                 form.submission.set(Submission::Failed(error));

@@ -26,6 +26,9 @@ pub struct Problem {
     pub detail: String,
     pub errors: Vec<FieldError>,
     pub retry_after_secs: Option<u64>,
+    /// The reference of a registration the request is about (a reused
+    /// idempotency key: what was stored under it).
+    pub reference: Option<String>,
 }
 
 /// One validation error as sent to clients.
@@ -58,6 +61,8 @@ struct Body<'a> {
     code: &'a str,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     errors: &'a [FieldError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference: Option<&'a str>,
 }
 
 impl Problem {
@@ -72,6 +77,7 @@ impl Problem {
             detail: detail.into(),
             errors: Vec::new(),
             retry_after_secs: None,
+            reference: None,
         }
     }
 
@@ -123,6 +129,7 @@ impl IntoResponse for Problem {
             detail: &self.detail,
             code: &self.code,
             errors: &self.errors,
+            reference: self.reference.as_deref(),
         };
         let json = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
         let mut response = (self.status, json).into_response();

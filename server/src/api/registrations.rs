@@ -162,11 +162,18 @@ fn replay(
     body_hash: &[u8; 32],
 ) -> Result<Response, Problem> {
     if &record.body_hash != body_hash {
-        return Err(Problem::new(
+        // The key's first request was stored: say under which reference, so
+        // a client whose answers changed after a lost response can tell its
+        // user the registration was received instead of sending it twice.
+        let mut problem = Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "idempotency.key_reused",
             "This Idempotency-Key was already used with a different body; use a new key for a new submission.",
-        ));
+        );
+        problem.reference = serde_json::from_str::<serde_json::Value>(&record.response)
+            .ok()
+            .and_then(|body| body["reference"].as_str().map(str::to_owned));
+        return Err(problem);
     }
     let status = StatusCode::from_u16(record.status).map_err(Problem::internal)?;
     let id = serde_json::from_str::<serde_json::Value>(&record.response)

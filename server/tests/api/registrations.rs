@@ -261,7 +261,11 @@ async fn the_same_key_and_body_replays_the_first_response() {
     let mut other = registration();
     other["members"][0]["given_names"] = json!("Someone else");
     let response = server.register_with_key(&other, &key).await;
-    problem(response, 422, "idempotency.key_reused").await;
+    let reused = problem(response, 422, "idempotency.key_reused").await;
+    assert_eq!(
+        reused["reference"], first["reference"],
+        "the client learns what was stored under its key"
+    );
     assert_eq!(server.storage().registrations(EVENT).unwrap().len(), 1);
 }
 

@@ -372,3 +372,56 @@ async fn a_badge_photo_is_checked_then_uploaded_with_the_registration() {
     assert!(bytes.starts_with(b"\x89PNG"), "the stored file is the PNG");
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn changed_answers_after_a_lost_response_are_not_registered_twice() {
+    let (server, b) = open_demo().await;
+    fill_ngo_delegation(&b).await;
+
+    // An earlier attempt from this page reached the server under this key,
+    // but its answer never came back; the focal point then changed a phone
+    // number before trying again.
+    let key = "2f0c6c1e-6f0e-4a5e-9a43-1d2e3f4a5b6c";
+    b.client
+        .execute(
+            "localStorage.setItem('accredit:pending:islamabad-tip-som', arguments[0]);",
+            vec![key.into()],
+        )
+        .await
+        .unwrap();
+    let earlier = serde_json::json!({
+        "event": accredit_e2e::EVENT, "language": "en",
+        "delegation": {"kind": "ngo", "organisation": "Sahil Foundation"},
+        "focal_point": {"given_names": "Shahida", "family_name": "Gilani",
+            "email": "focal.point@mofa.example", "phone": "+92 300 123 4567"},
+        "members": [{"given_names": "Ahsan", "family_name": "Iqbal", "category": "observer",
+            "function": "Programme Officer", "institution": "Sahil Foundation",
+            "nationality": "PK", "email": "ahsan@sahil.example"}],
+        "consent": {"data_processing": true, "participant_list": false}
+    });
+    let stored: serde_json::Value = reqwest::Client::new()
+        .post(server.url(&format!(
+            "/api/v1/events/{}/registrations",
+            accredit_e2e::EVENT
+        )))
+        .header("Idempotency-Key", key)
+        .json(&earlier)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let reference = stored["reference"]
+        .as_str()
+        .expect("the earlier attempt was stored");
+
+    b.press("Submit the registration").await;
+    let alert = b.text_of(".accredit-alert").await;
+    assert!(
+        alert.contains("already received") && alert.contains(reference),
+        "the user learns the registration exists: {alert:?}"
+    );
+    assert_eq!(server.registrations().await.len(), 1, "nothing sent twice");
+    b.close().await;
+}
