@@ -48,81 +48,26 @@ impl Format {
     }
 }
 
-pub async fn participants_csv(
-    state: State<Arc<AppState>>,
-    event: Path<String>,
-    query: Query<HashMap<String, String>>,
-    client: ClientIp,
-    headers: HeaderMap,
-) -> Result<Response, Problem> {
-    run(
-        state,
-        event,
-        query,
-        client,
-        headers,
-        What::Participants,
-        Format::Csv,
-    )
-    .await
+/// One handler per export route (axum routes need a function each); they
+/// differ only in what they export and how.
+macro_rules! export_handler {
+    ($name:ident, $what:expr, $format:expr) => {
+        pub async fn $name(
+            state: State<Arc<AppState>>,
+            event: Path<String>,
+            query: Query<HashMap<String, String>>,
+            client: ClientIp,
+            headers: HeaderMap,
+        ) -> Result<Response, Problem> {
+            run(state, event, query, client, headers, $what, $format).await
+        }
+    };
 }
 
-pub async fn participants_xlsx(
-    state: State<Arc<AppState>>,
-    event: Path<String>,
-    query: Query<HashMap<String, String>>,
-    client: ClientIp,
-    headers: HeaderMap,
-) -> Result<Response, Problem> {
-    run(
-        state,
-        event,
-        query,
-        client,
-        headers,
-        What::Participants,
-        Format::Xlsx,
-    )
-    .await
-}
-
-pub async fn participants_json(
-    state: State<Arc<AppState>>,
-    event: Path<String>,
-    query: Query<HashMap<String, String>>,
-    client: ClientIp,
-    headers: HeaderMap,
-) -> Result<Response, Problem> {
-    run(
-        state,
-        event,
-        query,
-        client,
-        headers,
-        What::Participants,
-        Format::Json,
-    )
-    .await
-}
-
-pub async fn delegations_csv(
-    state: State<Arc<AppState>>,
-    event: Path<String>,
-    query: Query<HashMap<String, String>>,
-    client: ClientIp,
-    headers: HeaderMap,
-) -> Result<Response, Problem> {
-    run(
-        state,
-        event,
-        query,
-        client,
-        headers,
-        What::Delegations,
-        Format::Csv,
-    )
-    .await
-}
+export_handler!(participants_csv, What::Participants, Format::Csv);
+export_handler!(participants_xlsx, What::Participants, Format::Xlsx);
+export_handler!(participants_json, What::Participants, Format::Json);
+export_handler!(delegations_csv, What::Delegations, Format::Csv);
 
 async fn run(
     State(state): State<Arc<AppState>>,
