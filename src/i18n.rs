@@ -1,30 +1,37 @@
 //! The words on screen: one catalogue per language, keyed like the model's
 //! error codes. English is compiled in and is the fallback for any key;
-//! every other language is one JSON file next to the module, fetched only by
-//! its readers (the loader tells the module where they are).
+//! every other language is one file next to the module, loaded only for its
+//! readers, by a function the loader hands over (it knows whether the host's
+//! CSP allows a fetch or only a script).
 
 use crate::browser;
 use accredit_model::messages::Catalogue;
 use accredit_model::{Date, EventConfig, ValidationError};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
+const UI_ENGLISH: &str = include_str!("i18n/en.json");
+
 thread_local! {
-    /// Language → URL of its catalogue, from the loader.
-    static CATALOGUES: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
+    /// The languages the loader has catalogues for, and how it loads one.
+    static CATALOGUES: RefCell<(Vec<String>, Option<js_sys::Function>)> =
+        const { RefCell::new((Vec::new(), None)) };
 }
 
-/// Records where each language's catalogue is (`{"fr": "https://…/i18n-fr-….json"}`).
-pub fn configure(urls_json: &str) {
-    if let Ok(urls) = serde_json::from_str::<BTreeMap<String, String>>(urls_json) {
-        CATALOGUES.with(|c| *c.borrow_mut() = urls);
-    }
+/// Records the loader's languages and its catalogue-loading function.
+pub fn configure(languages: &str, load: js_sys::Function) {
+    let languages = languages
+        .split(',')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect();
+    CATALOGUES.with(|c| *c.borrow_mut() = (languages, Some(load)));
 }
 
 /// Whether the widget can speak `lang`.
 pub fn is_available(lang: &str) -> bool {
-    lang == "en" || CATALOGUES.with(|c| c.borrow().contains_key(lang))
+    lang == "en" || CATALOGUES.with(|c| c.borrow().0.iter().any(|l| l == lang))
 }
 
 /// `fr-CH` → `fr`, `zh-Hans-CN` → `zh`: catalogues are per language.
@@ -51,21 +58,23 @@ pub fn choose(requested: &[String], event: &EventConfig) -> String {
         .unwrap_or_else(|| "en".into())
 }
 
-/// The catalogue for `lang`, fetched; English when it cannot be had.
+/// The catalogue for `lang`, through the loader; English when it cannot be had.
 pub async fn load(lang: &str) -> I18n {
-    let Some(url) = CATALOGUES.with(|c| c.borrow().get(lang).cloned()) else {
+    if lang == "en" || !is_available(lang) {
         return I18n::english();
-    };
-    let Ok(res) = gloo_net::http::Request::get(&url).send().await else {
-        return I18n::english();
-    };
-    match res.text().await {
-        Ok(text) if res.ok() => I18n::with_catalogue(lang, &text).unwrap_or_else(I18n::english),
-        _ => I18n::english(),
     }
+    let Some(loader) = CATALOGUES.with(|c| c.borrow().1.clone()) else {
+        return I18n::english();
+    };
+    let Ok(promise) = loader.call1(&wasm_bindgen::JsValue::NULL, &lang.into()) else {
+        return I18n::english();
+    };
+    let text = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&promise)).await;
+    text.ok()
+        .and_then(|t| t.as_string())
+        .and_then(|json| I18n::with_catalogue(lang, &json))
+        .unwrap_or_else(I18n::english)
 }
-
-const UI_ENGLISH: &str = include_str!("i18n/en.json");
 
 /// A language's catalogue plus what formats dates and names in it.
 #[derive(Clone)]

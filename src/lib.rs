@@ -68,11 +68,12 @@ fn report_panics() {
     });
 }
 
-/// Where each language's catalogue is, as the loader found them next to
-/// itself: `{"fr": "https://…/i18n-fr-….json", …}`.
+/// The languages the loader has catalogues for (`"fr,es,ru,zh,ar"`), and
+/// its function that loads one: `load(lang)` → a promise of the JSON text.
+/// The loader decides how (fetch, or a script under a strict host CSP).
 #[wasm_bindgen]
-pub fn configure(catalogues_json: &str) {
-    i18n::configure(catalogues_json);
+pub fn configure(languages: &str, load: js_sys::Function) {
+    i18n::configure(languages, load);
 }
 
 /// Switches a mounted widget to `lang`, keeping every answer (the custom

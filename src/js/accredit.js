@@ -9,19 +9,38 @@ const here = (name) => new URL(name, import.meta.url).href;
 const GLUE = here("__ACCREDIT_GLUE__");
 const WASM = here("__ACCREDIT_WASM__");
 const CSS = here("__ACCREDIT_CSS__");
-// Language → catalogue file; fetched only when that language is spoken.
+// The module again as a script, and each language's catalogue as JSON and
+// as a script; a catalogue is loaded only when its language is spoken.
+const WASM_SCRIPT = here("__ACCREDIT_WASM_SCRIPT__");
 const CATALOGUES = "__ACCREDIT_CATALOGUES__";
+// `accredit.js?load=script`: every widget file arrives as a script, for host
+// pages whose CSP lets the widget's origin serve scripts (script-src) but
+// not answer fetches (connect-src).
+const SCRIPT_ONLY = new URL(import.meta.url).searchParams.get("load") === "script";
+
+function moduleBytes() {
+  if (!SCRIPT_ONLY) return fetch(WASM); // streaming compilation
+  return import(WASM_SCRIPT).then(({ default: base64 }) =>
+    Uint8Array.fromBase64 ? Uint8Array.fromBase64(base64) : Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)),
+  );
+}
+
+/** The catalogue of `lang` as JSON text (the widget calls this). */
+function loadCatalogue(lang) {
+  const file = CATALOGUES[lang];
+  if (!file) return Promise.reject(new Error(`no catalogue for ${lang}`));
+  if (SCRIPT_ONLY) return import(here(file.script)).then((m) => JSON.stringify(m.default));
+  return fetch(here(file.json)).then((res) => (res.ok ? res.text() : Promise.reject(new Error(res.status))));
+}
 
 const SELECTOR = "[data-accredit]:not([data-accredit-mounted])";
 
 let widget;
 function load() {
   // Streaming compilation starts as soon as the first bytes arrive.
-  widget ??= Promise.all([import(GLUE), fetch(WASM)]).then(async ([glue, wasm]) => {
+  widget ??= Promise.all([import(GLUE), moduleBytes()]).then(async ([glue, wasm]) => {
     await glue.default({ module_or_path: wasm });
-    glue.configure(
-      JSON.stringify(Object.fromEntries(Object.entries(CATALOGUES).map(([l, f]) => [l, here(f)]))),
-    );
+    glue.configure(Object.keys(CATALOGUES).join(","), loadCatalogue);
     return glue;
   });
   return widget;

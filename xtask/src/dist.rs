@@ -59,6 +59,9 @@ impl Dist {
             })
             .collect();
         rows.push(("**Delegate bundle**".into(), self.delegate_bundle()));
+        if let Some(f) = self.files.iter().find(|f| f.role == "wasm-script") {
+            rows.push((format!("`{}` (`?load=script` hosts only)", f.name), f.sizes));
+        }
         rows.extend(
             self.catalogues()
                 .map(|f| (format!("`{}` (on demand)", f.name), f.sizes)),
@@ -124,7 +127,21 @@ pub fn build() -> Result<Dist> {
     let dist = root.join("dist");
     reset_dir(&dist)?;
     let mut files = Vec::new();
-    let wasm = write_hashed(&dist, "wasm", "accredit", "wasm", &read(&optimised)?)?;
+    let wasm_bytes = read(&optimised)?;
+    let wasm = write_hashed(&dist, "wasm", "accredit", "wasm", &wasm_bytes)?;
+    // The same module as a script, for host pages whose CSP lets the widget's
+    // origin serve scripts but not answer fetches (connect-src).
+    let wasm_module = write_hashed(
+        &dist,
+        "wasm-script",
+        "accredit-wasm",
+        "js",
+        as_module(&format!(
+            "\"{}\"",
+            base64::engine::general_purpose::STANDARD.encode(&wasm_bytes)
+        ))
+        .as_bytes(),
+    )?;
     let glue = write_hashed(
         &dist,
         "js",
@@ -134,25 +151,34 @@ pub fn build() -> Result<Dist> {
     )?;
     let css = write_hashed(&dist, "css", "accredit", "css", stylesheet()?.as_bytes())?;
     let mut catalogues = Vec::new();
+    let mut catalogue_names = serde_json::Map::new();
     for (lang, json) in catalogues::build()? {
-        catalogues.push(write_hashed(
+        let data = write_hashed(
             &dist,
             "i18n",
             &format!("i18n-{lang}"),
             "json",
             json.as_bytes(),
-        )?);
+        )?;
+        let script = write_hashed(
+            &dist,
+            "i18n-script",
+            &format!("i18n-{lang}"),
+            "js",
+            as_module(&json).as_bytes(),
+        )?;
+        catalogue_names.insert(
+            lang.to_string(),
+            serde_json::json!({ "json": data.name, "script": script.name }),
+        );
+        catalogues.extend([data, script]);
     }
-    let catalogue_names: serde_json::Map<String, serde_json::Value> = catalogues::LANGUAGES
-        .iter()
-        .zip(&catalogues)
-        .map(|(lang, file)| (lang.to_string(), file.name.clone().into()))
-        .collect();
     let loader_src = fs::read_to_string(root.join("src/js/accredit.js"))
         .map_err(|e| format!("cannot read src/js/accredit.js: {e}"))?;
     let loader_src = fill(&loader_src, "__ACCREDIT_GLUE__", &glue.name)?;
     let loader_src = fill(&loader_src, "__ACCREDIT_WASM__", &wasm.name)?;
     let loader_src = fill(&loader_src, "__ACCREDIT_CSS__", &css.name)?;
+    let loader_src = fill(&loader_src, "__ACCREDIT_WASM_SCRIPT__", &wasm_module.name)?;
     let loader_src = fill(
         &loader_src,
         "\"__ACCREDIT_CATALOGUES__\"",
@@ -167,7 +193,7 @@ pub fn build() -> Result<Dist> {
         &loader.integrity,
     )?;
     let page = write_named(&dist, "page", "index.html", page_src.as_bytes())?;
-    files.extend([wasm, glue, css, loader, page]);
+    files.extend([wasm, wasm_module, glue, css, loader, page]);
     files.extend(catalogues);
     let dist = Dist { dir: dist, files };
     write_manifest(&dist)?;
@@ -213,6 +239,11 @@ fn fill(text: &str, placeholder: &str, value: &str) -> Result<String> {
         return Err(format!("placeholder {placeholder} not found"));
     }
     Ok(text.replace(placeholder, value))
+}
+
+/// An ES module whose default export is `expression` (a JSON value).
+fn as_module(expression: &str) -> String {
+    format!("export default {expression};\n")
 }
 
 fn write_hashed(

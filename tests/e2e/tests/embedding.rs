@@ -305,3 +305,64 @@ async fn a_tampered_loader_is_refused_by_subresource_integrity() {
     assert_eq!(defined, false, "nothing from the tampered file ran");
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_load_script_the_widget_needs_no_fetch_from_its_own_origin() {
+    let dist = env_path("ACCREDIT_DIST");
+    let host_addr = HostSite::reserve();
+    let host_origin = format!("http://{host_addr}");
+    let api = TestServer::start_with(dist.clone(), &["--cors-origin", &host_origin]).await;
+    let widget = TestServer::start().await;
+    let (api_origin, widget_origin) = (api.url(""), widget.url(""));
+    let site = HostSite::start(
+        host_addr,
+        &widget_origin,
+        &api_origin,
+        &integrity(&dist, "accredit.js"),
+    )
+    .await;
+    // The CSP of the issue: the widget's origin may serve scripts and
+    // styles, only the API may answer requests.
+    site.edit("host-page.html", |page| {
+        let strict = page
+            .replace(
+                &format!("connect-src {api_origin} {widget_origin};"),
+                &format!("connect-src {api_origin};"),
+            )
+            .replace("/accredit.js\"", "/accredit.js?load=script\"");
+        assert!(
+            strict.contains(&format!("connect-src {api_origin};"))
+                && strict.contains("?load=script"),
+            "the page was tightened"
+        );
+        strict
+    });
+    let b = Browser::start().await;
+    b.client
+        .goto(&format!("{}/host-page.html", site.origin()))
+        .await
+        .unwrap();
+    let header = rendered(&b, "first").await;
+    assert!(header.contains("Trafficking in Persons"));
+    // A catalogue arrives as a script too.
+    b.client
+        .execute(
+            "document.getElementById('second').setAttribute('lang', 'ar');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    eventually("the second widget in Arabic", WAIT, || async {
+        let v = in_widget(
+            &b,
+            "second",
+            "const body = root.querySelector('.accredit-body'); return body ? body.dir : null;",
+        )
+        .await;
+        (v.as_str() == Some("rtl")).then_some(())
+    })
+    .await;
+    let errors = b.console_errors().await;
+    assert!(errors.is_empty(), "nothing refused by the CSP: {errors:#?}");
+    b.close().await;
+}
