@@ -44,3 +44,13 @@ pub fn max_upload(form: Form) -> String {
     let bytes = form.event.with_value(|e| e.limits.attachment_max_bytes);
     format!("{} MB", bytes / (1024 * 1024))
 }
+
+/// "passport" → "Passport": catalogue words used on their own, not inside
+/// a sentence (in scripts without case, unchanged).
+pub fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

@@ -169,7 +169,7 @@ fn MemberFields(m: RwSignal<Member>, index: usize) -> impl IntoView {
         .map(|k| {
             (
                 k.as_str().to_string(),
-                capitalise(&form.t(&format!("document_kind.{}", k.as_str()))),
+                choices::capitalise(&form.t(&format!("document_kind.{}", k.as_str()))),
             )
         })
         .collect();
@@ -337,12 +337,4 @@ fn MemberFields(m: RwSignal<Member>, index: usize) -> impl IntoView {
                 value=accessibility on_input=set_accessibility />
         })}
     }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }

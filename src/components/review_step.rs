@@ -65,7 +65,7 @@ pub fn ReviewStep(endpoint: String) -> impl IntoView {
     } else {
         "delegation.organisation"
     };
-    let delegation_rows = vec![
+    let mut delegation_rows = vec![
         row(
             form,
             form.t("ui.delegation.kind"),
@@ -89,6 +89,27 @@ pub fn ReviewStep(endpoint: String) -> impl IntoView {
         )
         .into_any(),
     ];
+    if form
+        .event
+        .with_value(|e| e.fields.credentials_letter.is_collected())
+    {
+        let letter = if d.credentials_letter.is_some() {
+            form.t("ui.upload.done")
+        } else {
+            String::new()
+        };
+        delegation_rows.push(
+            row(
+                form,
+                form.t("ui.delegation.credentials_letter"),
+                letter,
+                Step::Delegation,
+                form.id("delegation.credentials_letter"),
+                None,
+            )
+            .into_any(),
+        );
+    }
     let focal_rows = vec![
         row(
             form,
@@ -127,6 +148,7 @@ pub fn ReviewStep(endpoint: String) -> impl IntoView {
         )
         .into_any(),
     ];
+    let fields = form.event.with_value(|e| e.fields.clone());
     let members = form.members.get_untracked();
     let member_sections = members
         .iter()
@@ -190,6 +212,70 @@ pub fn ReviewStep(endpoint: String) -> impl IntoView {
                     "identity_document.expires_on",
                 ));
             }
+            let date = |d: Option<accredit_model::Date>| {
+                d.map(|d| form.i18n.with_value(|t| t.date(d)))
+                    .unwrap_or_default()
+            };
+            if !m.honorific.trim().is_empty() {
+                rows.insert(
+                    0,
+                    (
+                        form.t("ui.member.honorific"),
+                        m.honorific.clone(),
+                        "honorific",
+                    ),
+                );
+            }
+            if !m.badge_name.trim().is_empty() {
+                rows.push((
+                    form.t("ui.member.badge_name"),
+                    m.badge_name.clone(),
+                    "badge_name",
+                ));
+            }
+            if let Some(doc) = &m.identity_document {
+                rows.push((
+                    form.t("ui.member.document.kind"),
+                    super::choices::capitalise(
+                        &form.t(&format!("document_kind.{}", doc.kind.as_str())),
+                    ),
+                    "identity_document.kind",
+                ));
+                rows.push((
+                    form.t("ui.member.document.issuing_country"),
+                    if doc.issuing_country.is_empty() {
+                        String::new()
+                    } else {
+                        names.name(&doc.issuing_country)
+                    },
+                    "identity_document.issuing_country",
+                ));
+            }
+            if m.date_of_birth.is_some() {
+                rows.push((
+                    form.t("ui.member.date_of_birth"),
+                    date(m.date_of_birth),
+                    "date_of_birth",
+                ));
+            }
+            if fields.photo.is_collected() {
+                let photo = if m.photo.is_some() {
+                    form.t("ui.upload.done")
+                } else {
+                    String::new()
+                };
+                rows.push((form.t("ui.member.photo"), photo, "photo"));
+            }
+            if fields.sessions.is_collected() {
+                let chosen = form.event.with_value(|e| {
+                    m.sessions
+                        .iter()
+                        .filter_map(|id| e.session(id).map(|s| s.label.get(&lang).to_string()))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                });
+                rows.push((form.t("ui.member.sessions"), chosen, "sessions"));
+            }
             rows.push((
                 form.t("ui.member.visa_letter"),
                 form.t(if m.visa_letter {
@@ -199,6 +285,26 @@ pub fn ReviewStep(endpoint: String) -> impl IntoView {
                 }),
                 "visa_letter",
             ));
+            if m.visa_letter || m.arrival_date.is_some() || m.departure_date.is_some() {
+                rows.push((
+                    form.t("ui.member.arrival_date"),
+                    date(m.arrival_date),
+                    "arrival_date",
+                ));
+                rows.push((
+                    form.t("ui.member.departure_date"),
+                    date(m.departure_date),
+                    "departure_date",
+                ));
+            }
+            for (key, text, field) in [
+                ("ui.member.dietary", &m.dietary, "dietary"),
+                ("ui.member.accessibility", &m.accessibility, "accessibility"),
+            ] {
+                if !text.trim().is_empty() {
+                    rows.push((form.t(key), text.clone(), field));
+                }
+            }
             let rows = rows
                 .into_iter()
                 .map(|(k, v, field)| {
