@@ -75,21 +75,66 @@ async fn events(b: &Browser) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn two_widgets_work_on_a_hostile_page_across_three_origins_under_a_strict_csp() {
-    let dist = env_path("ACCREDIT_DIST");
+/// The API (allowing the host site's origin), the widget files and the host
+/// site, each on its own loopback origin.
+struct Origins {
+    api: TestServer,
+    _widget: TestServer,
+    site: HostSite,
+    api_origin: String,
+    widget_origin: String,
+}
+
+async fn three_origins(dist: &std::path::Path) -> Origins {
     let host_addr = HostSite::reserve();
     let host_origin = format!("http://{host_addr}");
-    let api = TestServer::start_with(dist.clone(), &["--cors-origin", &host_origin]).await;
+    let api = TestServer::start_with(dist.to_path_buf(), &["--cors-origin", &host_origin]).await;
     let widget = TestServer::start().await;
     let (api_origin, widget_origin) = (api.url(""), widget.url(""));
     let site = HostSite::start(
         host_addr,
         &widget_origin,
         &api_origin,
-        &integrity(&dist, "accredit.js"),
+        &integrity(dist, "accredit.js"),
     )
     .await;
+    Origins {
+        api,
+        _widget: widget,
+        site,
+        api_origin,
+        widget_origin,
+    }
+}
+
+/// Sets `lang` on the element `host` and waits until the widget's body
+/// reports `attr` = `want` (its `lang`, or `dir`).
+async fn set_lang(b: &Browser, host: &str, lang: &str, attr: &str, want: &str) {
+    b.client
+        .execute(
+            "document.getElementById(arguments[0]).setAttribute('lang', arguments[1]);",
+            vec![host.into(), lang.into()],
+        )
+        .await
+        .unwrap();
+    eventually(&format!("#{host} in {lang}"), WAIT, || async {
+        let v = in_widget(
+            b,
+            host,
+            &format!("const body = root.querySelector('.accredit-body'); return body ? body.{attr} : null;"),
+        )
+        .await;
+        (v.as_str() == Some(want)).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_widgets_work_on_a_hostile_page_across_three_origins_under_a_strict_csp() {
+    let dist = env_path("ACCREDIT_DIST");
+    let Origins {
+        api, site, _widget, ..
+    } = three_origins(&dist).await;
     let b = Browser::start().await;
     b.client
         .goto(&format!("{}/host-page.html", site.origin()))
@@ -237,23 +282,7 @@ async fn two_widgets_work_on_a_hostile_page_across_three_origins_under_a_strict_
     assert_eq!(api.registrations().await.len(), 1);
 
     // A new `lang` on the element re-renders it in French; answers stay.
-    b.client
-        .execute(
-            "document.getElementById('second').setAttribute('lang', 'fr');",
-            vec![],
-        )
-        .await
-        .unwrap();
-    eventually("the second widget in French", WAIT, || async {
-        let v = in_widget(
-            &b,
-            "second",
-            "const body = root.querySelector('.accredit-body'); return body ? body.lang : null;",
-        )
-        .await;
-        (v.as_str() == Some("fr")).then_some(())
-    })
-    .await;
+    set_lang(&b, "second", "fr", "lang", "fr").await;
     let kept = in_widget(
         &b,
         "second",
@@ -309,18 +338,14 @@ async fn a_tampered_loader_is_refused_by_subresource_integrity() {
 #[tokio::test(flavor = "multi_thread")]
 async fn with_load_script_the_widget_needs_no_fetch_from_its_own_origin() {
     let dist = env_path("ACCREDIT_DIST");
-    let host_addr = HostSite::reserve();
-    let host_origin = format!("http://{host_addr}");
-    let api = TestServer::start_with(dist.clone(), &["--cors-origin", &host_origin]).await;
-    let widget = TestServer::start().await;
-    let (api_origin, widget_origin) = (api.url(""), widget.url(""));
-    let site = HostSite::start(
-        host_addr,
-        &widget_origin,
-        &api_origin,
-        &integrity(&dist, "accredit.js"),
-    )
-    .await;
+    // Every server is kept alive (bound) until the end of the test.
+    let Origins {
+        api: _api,
+        site,
+        api_origin,
+        widget_origin,
+        _widget,
+    } = three_origins(&dist).await;
     // The CSP of the issue: the widget's origin may serve scripts and
     // styles, only the API may answer requests.
     site.edit("host-page.html", |page| {
@@ -345,23 +370,7 @@ async fn with_load_script_the_widget_needs_no_fetch_from_its_own_origin() {
     let header = rendered(&b, "first").await;
     assert!(header.contains("Trafficking in Persons"));
     // A catalogue arrives as a script too.
-    b.client
-        .execute(
-            "document.getElementById('second').setAttribute('lang', 'ar');",
-            vec![],
-        )
-        .await
-        .unwrap();
-    eventually("the second widget in Arabic", WAIT, || async {
-        let v = in_widget(
-            &b,
-            "second",
-            "const body = root.querySelector('.accredit-body'); return body ? body.dir : null;",
-        )
-        .await;
-        (v.as_str() == Some("rtl")).then_some(())
-    })
-    .await;
+    set_lang(&b, "second", "ar", "dir", "rtl").await;
     let errors = b.console_errors().await;
     assert!(errors.is_empty(), "nothing refused by the CSP: {errors:#?}");
     b.close().await;
