@@ -31,6 +31,7 @@
 //! - [`rules`]: every rule, as small functions usable on their own.
 //! - [`validate()`]: the entry point, plus per-step helpers.
 //! - [`error`] and [`codes`]: the flat error list and its stable codes.
+//! - [`review`]: review status, protocol order and the organisers' filters.
 //! - [`demo`]: the Islamabad TIP/SOM demonstration event.
 
 #![warn(missing_docs)]
@@ -44,6 +45,7 @@ pub mod error;
 pub mod messages;
 pub mod normalise;
 pub mod payload;
+pub mod review;
 pub mod rules;
 pub mod validate;
 

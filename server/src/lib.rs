@@ -10,7 +10,6 @@ pub mod clock;
 pub mod cors;
 pub mod events;
 pub mod export;
-pub mod filter;
 pub mod idempotency;
 pub mod memory;
 pub mod purge;
@@ -18,7 +17,6 @@ pub mod random;
 pub mod rate_limit;
 pub mod reference;
 pub mod static_files;
-pub mod status;
 pub mod storage;
 
 use axum::Router;

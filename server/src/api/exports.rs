@@ -7,9 +7,9 @@ use super::organiser::authorise;
 use super::problem::Problem;
 use super::{ClientIp, storage_problem};
 use crate::export::{self, Delegations, Loaded, Participants, Rows, order};
-use crate::filter::Filter;
 use crate::storage::StorageError;
 use crate::{AppState, clock};
+use accredit_model::review::Filter;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::http::{HeaderValue, header};
@@ -79,7 +79,8 @@ async fn run(
     format: Format,
 ) -> Result<Response, Problem> {
     authorise(&state, &event_id, &headers, client).await?;
-    let filter = Filter::parse(&query).map_err(|d| Problem::bad_request("query.invalid", d))?;
+    let filter = Filter::parse(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|d| Problem::bad_request("query.invalid", d))?;
     let event = state.event(&event_id)?.clone();
     let storage = state.storage.clone();
     let id = event_id.clone();
@@ -88,7 +89,7 @@ async fn run(
         let mut delegations = Vec::with_capacity(rows.len());
         for stored in rows {
             let loaded = Loaded::parse(stored).map_err(Problem::internal)?;
-            if filter.matches(&loaded) {
+            if filter.matches(loaded.status, &loaded.reference, &loaded.registration) {
                 delegations.push(loaded);
             }
         }

@@ -5,10 +5,10 @@ use super::{ClientIp, body, storage_problem};
 use crate::auth::{self, Organiser};
 use crate::export::Loaded;
 use crate::export::order::delegation_name;
-use crate::filter::Filter;
-use crate::status::Status;
 use crate::storage::{self, AuditEntry, ChangeOutcome, StatusChange};
 use crate::{AppState, clock};
+use accredit_model::review::Filter;
+use accredit_model::review::Status;
 use accredit_model::{HEAD_OF_DELEGATION, Member, country};
 use axum::Json;
 use axum::extract::{Path, Query, Request, State};
@@ -40,20 +40,37 @@ pub async fn authorise(
 pub async fn list(
     State(state): State<Arc<AppState>>,
     Path(event): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
+    Query(mut query): Query<HashMap<String, String>>,
     ClientIp(client): ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     authorise(&state, &event, &headers, client).await?;
-    let filter = Filter::parse(&query).map_err(|d| Problem::bad_request("query.invalid", d))?;
+    // `include=registration` adds each stored payload, so the organiser view
+    // gets everything it filters, counts and prints in one request.
+    let with_payload = match query.remove("include").as_deref().map(str::trim) {
+        None | Some("") => false,
+        Some("registration") => true,
+        Some(other) => {
+            return Err(Problem::bad_request(
+                "query.invalid",
+                format!("include must be `registration`, not `{other}`"),
+            ));
+        }
+    };
+    let filter = Filter::parse(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|d| Problem::bad_request("query.invalid", d))?;
     let rows = storage::run(&state.storage, move |s| s.registrations(&event))
         .await
         .map_err(storage_problem)?;
     let mut summaries = Vec::new();
     for stored in rows {
         let loaded = Loaded::parse(stored).map_err(Problem::internal)?;
-        if filter.matches(&loaded) {
-            summaries.push(summary(&loaded));
+        if filter.matches(loaded.status, &loaded.reference, &loaded.registration) {
+            let mut row = summary(&loaded);
+            if with_payload {
+                row["registration"] = json!(loaded.registration);
+            }
+            summaries.push(row);
         }
     }
     Ok(Json(json!({"total": summaries.len(), "registrations": summaries})).into_response())

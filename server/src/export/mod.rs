@@ -13,8 +13,8 @@ pub mod order;
 pub mod xlsx;
 
 use crate::clock;
-use crate::status::Status;
 use crate::storage::StoredRegistration;
+use accredit_model::review::Status;
 use accredit_model::{Date, EventConfig, HEAD_OF_DELEGATION, Member, Registration, country};
 use std::borrow::Cow;
 

@@ -14,7 +14,7 @@
 pub mod migrations;
 pub mod sqlite;
 
-use crate::status::Status;
+use accredit_model::review::Status;
 use std::fmt;
 use std::sync::Arc;
 

@@ -22,7 +22,7 @@
 
 use super::migrations;
 use super::*;
-use crate::status::Status;
+use accredit_model::review::Status;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};

@@ -179,6 +179,27 @@ async fn list_and_filters() {
         "query.invalid",
     )
     .await;
+
+    // Without `include`, no payload; with it, each stored payload.
+    assert!(first.get("registration").is_none());
+    let full: Value = server
+        .get_as(&token, "/registrations?include=registration&country=af")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(full["total"], 1);
+    let payload = &full["registrations"][0]["registration"];
+    assert_eq!(payload["members"][0]["email"], "zahra@example.af");
+    assert_eq!(payload["delegation"]["country"], "AF");
+    problem(
+        server
+            .get_as(&token, "/registrations?include=everything")
+            .await,
+        400,
+        "query.invalid",
+    )
+    .await;
 }
 
 async fn total(server: &TestServer, token: &str, query: &str) -> u64 {

@@ -3,18 +3,22 @@
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
+/// Where a registration is in review.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Submitted, not yet reviewed.
     Pending,
+    /// Accredited.
     Approved,
+    /// Refused; final.
     Rejected,
     /// Sent back to the delegation; the organiser decides once it answered.
     ChangesRequested,
 }
 
 impl Status {
+    /// Every status, in the order a review usually goes.
     pub const ALL: [Status; 4] = [
         Status::Pending,
         Status::Approved,
@@ -22,6 +26,7 @@ impl Status {
         Status::ChangesRequested,
     ];
 
+    /// The name used in the API, URLs and exports.
     pub const fn as_str(self) -> &'static str {
         match self {
             Status::Pending => "pending",
