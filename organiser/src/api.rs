@@ -1,0 +1,284 @@
+//! The server's organiser API (see server/README.md, "Organiser endpoints").
+//! Every call carries the organiser's bearer token; a 401 means the token
+//! is no longer accepted and the organiser must sign in again.
+
+use crate::browser;
+use crate::roster::{Entry, ListResponse};
+use accredit_model::review::Status;
+use accredit_model::{EventConfig, Registration};
+use gloo_net::http::{Request, Response};
+use serde::Deserialize;
+
+/// Where the API is and which event it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Api {
+    pub endpoint: String,
+    pub event: String,
+}
+
+/// Why a call failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiError {
+    /// 401: sign in again.
+    SignedOut,
+    /// The server answered with a problem (`{code, detail}`).
+    Problem {
+        status: u16,
+        code: String,
+        detail: String,
+    },
+    /// No answer at all.
+    Network,
+}
+
+impl ApiError {
+    /// A sentence for the organiser.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::SignedOut => "Your session has ended. Sign in again to continue.".into(),
+            ApiError::Problem { detail, .. } if !detail.is_empty() => detail.clone(),
+            ApiError::Problem { status, .. } => format!("The server answered {status}. Try again."),
+            ApiError::Network => {
+                "The server could not be reached. Check your connection and try again.".into()
+            }
+        }
+    }
+}
+
+/// The detail endpoint's answer.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Detail {
+    pub id: String,
+    pub reference: String,
+    pub status: Status,
+    pub created_at: String,
+    pub updated_at: String,
+    pub registration: Registration,
+    pub audit: Vec<AuditEntry>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct AuditEntry {
+    pub at: String,
+    pub by: Actor,
+    #[serde(default)]
+    pub from: Option<Status>,
+    pub to: Status,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Actor {
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// The server's exports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Export {
+    ParticipantsCsv,
+    ParticipantsXlsx,
+    ParticipantsJson,
+    DelegationsCsv,
+}
+
+impl Export {
+    pub const ALL: [Export; 4] = [
+        Export::ParticipantsCsv,
+        Export::ParticipantsXlsx,
+        Export::ParticipantsJson,
+        Export::DelegationsCsv,
+    ];
+
+    pub const fn path(self) -> &'static str {
+        match self {
+            Export::ParticipantsCsv => "participants.csv",
+            Export::ParticipantsXlsx => "participants.xlsx",
+            Export::ParticipantsJson => "participants.json",
+            Export::DelegationsCsv => "delegations.csv",
+        }
+    }
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            Export::ParticipantsCsv => "Participants (CSV)",
+            Export::ParticipantsXlsx => "Participants (Excel)",
+            Export::ParticipantsJson => "Participants (JSON)",
+            Export::DelegationsCsv => "Delegations (CSV)",
+        }
+    }
+
+    /// `<event>-participants-<date>.csv`: the event and the day, so files
+    /// downloaded on different days never overwrite each other.
+    pub fn file_name(self, event: &str, today: accredit_model::Date) -> String {
+        let (what, ext) = self
+            .path()
+            .split_once('.')
+            .expect("a path has an extension");
+        format!("{event}-{what}-{today}.{ext}")
+    }
+}
+
+#[derive(Deserialize)]
+struct ProblemBody {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    detail: String,
+}
+
+async fn problem(res: Response) -> ApiError {
+    if res.status() == 401 {
+        return ApiError::SignedOut;
+    }
+    let status = res.status();
+    let body: Option<ProblemBody> = res.json().await.ok();
+    let (code, detail) = body.map(|b| (b.code, b.detail)).unwrap_or_default();
+    ApiError::Problem {
+        status,
+        code,
+        detail,
+    }
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+impl Api {
+    fn url(&self, path: &str) -> String {
+        format!("{}/events/{}{path}", self.endpoint, self.event)
+    }
+
+    /// The public event configuration (categories, colours, deadline).
+    pub async fn event(&self) -> Result<EventConfig, ApiError> {
+        let res = Request::get(&self.url(""))
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        if !res.ok() {
+            return Err(problem(res).await);
+        }
+        res.json().await.map_err(|_| ApiError::Network)
+    }
+
+    /// Every registration of the event, with its payload.
+    pub async fn registrations(&self, token: &str) -> Result<Vec<Entry>, ApiError> {
+        let res = Request::get(&self.url("/registrations?include=registration"))
+            .header("Authorization", &bearer(token))
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        if !res.ok() {
+            return Err(problem(res).await);
+        }
+        let text = res.text().await.map_err(|_| ApiError::Network)?;
+        let list: ListResponse = serde_json::from_str(&text).map_err(|e| ApiError::Problem {
+            status: 200,
+            code: "response.unreadable".into(),
+            detail: format!("The server's list could not be read: {e}"),
+        })?;
+        Ok(list.registrations.into_iter().map(Entry::new).collect())
+    }
+
+    pub async fn detail(&self, token: &str, id: &str) -> Result<Detail, ApiError> {
+        let res = Request::get(&self.url(&format!("/registrations/{id}")))
+            .header("Authorization", &bearer(token))
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        if !res.ok() {
+            return Err(problem(res).await);
+        }
+        res.json().await.map_err(|_| ApiError::Network)
+    }
+
+    /// Approves, rejects or requests changes, with a note for the audit trail.
+    pub async fn change_status(
+        &self,
+        token: &str,
+        id: &str,
+        to: Status,
+        note: &str,
+    ) -> Result<Detail, ApiError> {
+        let body = serde_json::json!({"status": to, "note": note});
+        let res = Request::patch(&self.url(&format!("/registrations/{id}")))
+            .header("Authorization", &bearer(token))
+            .json(&body)
+            .map_err(|_| ApiError::Network)?
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        if !res.ok() {
+            return Err(problem(res).await);
+        }
+        res.json().await.map_err(|_| ApiError::Network)
+    }
+
+    /// An attachment (photo, credentials letter) as a `blob:` URL: the file
+    /// needs the token, so it cannot be linked to directly.
+    pub async fn attachment(&self, token: &str, id: &str) -> Result<String, ApiError> {
+        let fetched =
+            browser::get_with_progress(&self.url(&format!("/attachments/{id}")), token, |_| {})
+                .await
+                .map_err(|()| ApiError::Network)?;
+        match (fetched.status, fetched.blob) {
+            (401, _) => Err(ApiError::SignedOut),
+            (200, Some(blob)) => browser::object_url(&blob).ok_or(ApiError::Network),
+            (status, _) => Err(ApiError::Problem {
+                status,
+                code: String::new(),
+                detail: String::new(),
+            }),
+        }
+    }
+
+    /// Downloads an export with the given filters, reporting progress, and
+    /// saves it under [`Export::file_name`].
+    pub async fn export(
+        &self,
+        token: &str,
+        what: Export,
+        filter_query: &str,
+        progress: impl Fn(Option<f64>) + 'static,
+    ) -> Result<(), ApiError> {
+        let mut url = self.url(&format!("/exports/{}", what.path()));
+        if !filter_query.is_empty() {
+            url = format!("{url}?{filter_query}");
+        }
+        let fetched = browser::get_with_progress(&url, token, progress)
+            .await
+            .map_err(|()| ApiError::Network)?;
+        match (fetched.status, fetched.blob) {
+            (401, _) => Err(ApiError::SignedOut),
+            (200, Some(blob)) => {
+                browser::save(&blob, &what.file_name(&self.event, browser::today()));
+                Ok(())
+            }
+            (status, _) => Err(ApiError::Problem {
+                status,
+                code: String::new(),
+                detail: format!("The export failed (the server answered {status}). Try again."),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_file_names_carry_the_event_and_the_day() {
+        let day = accredit_model::Date::new(2027, 4, 7).unwrap();
+        assert_eq!(
+            Export::ParticipantsXlsx.file_name("islamabad-tip-som", day),
+            "islamabad-tip-som-participants-2027-04-07.xlsx"
+        );
+        assert_eq!(
+            Export::DelegationsCsv.file_name("x", day),
+            "x-delegations-2027-04-07.csv"
+        );
+    }
+}

@@ -1,0 +1,260 @@
+//! The organiser view's root: loads the event, signs the organiser in, then
+//! shows the workspace. [`Ctx`] is what every view shares.
+
+use crate::api::{Api, ApiError};
+use crate::browser;
+use crate::host::Host;
+use crate::roster::{self, Entry, Participant};
+use crate::session::Session;
+use crate::view_state::{Tab, ViewState};
+use crate::views;
+use accredit_model::EventConfig;
+use accredit_model::review::Filter;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Shared state of one organiser view.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub api: StoredValue<Api>,
+    pub host: StoredValue<Host>,
+    pub session: StoredValue<Session>,
+    pub event: StoredValue<EventConfig>,
+    /// The organiser's token while signed in.
+    pub token: RwSignal<Option<String>>,
+    /// Every registration of the event.
+    pub entries: RwSignal<Vec<Entry>>,
+    pub view: RwSignal<ViewState>,
+    /// Indices into `entries` the filters keep, in the chosen order.
+    pub selection: Memo<Vec<usize>>,
+    /// Polite announcements (counts after filtering, decisions, exports).
+    pub announce: RwSignal<String>,
+    /// Why the organiser was signed out, shown on the sign-in form.
+    pub signed_out_reason: RwSignal<Option<String>>,
+}
+
+impl Ctx {
+    pub fn token_now(&self) -> String {
+        self.token.get_untracked().unwrap_or_default()
+    }
+
+    /// Handles an API failure: a 401 signs out (the view state stays, so the
+    /// organiser comes back to the same filters); anything else is returned
+    /// as a message for the caller to show.
+    pub fn failed(&self, error: ApiError) -> String {
+        let message = error.message();
+        if error == ApiError::SignedOut {
+            self.sign_out(Some(message.clone()));
+        } else {
+            self.host
+                .with_value(|h| h.emit("accredit:error", &[("message", &message)]));
+        }
+        message
+    }
+
+    pub fn sign_out(&self, reason: Option<String>) {
+        self.session.with_value(Session::end);
+        self.signed_out_reason.set(reason);
+        self.token.set(None);
+        self.host.with_value(|h| h.emit("accredit:signed-out", &[]));
+    }
+
+    /// Loads (or reloads) every registration.
+    pub async fn reload(&self, token: &str) -> Result<(), ApiError> {
+        let entries = self
+            .api
+            .with_value(Clone::clone)
+            .registrations(token)
+            .await?;
+        self.entries.set(entries);
+        Ok(())
+    }
+
+    /// The participants of the current selection in protocol order.
+    pub fn participants(&self) -> Vec<Participant> {
+        let category = self.view.with(|v| v.category.clone());
+        let category = (!category.is_empty()).then_some(category);
+        let selection = self.selection.get();
+        self.entries.with(|entries| {
+            self.event.with_value(|event| {
+                roster::participants(entries, &selection, event, category.as_deref())
+            })
+        })
+    }
+
+    pub fn set_view(&self, change: impl FnOnce(&mut ViewState)) {
+        self.view.update(change);
+    }
+
+    pub fn category_label(&self, id: &str) -> String {
+        self.event.with_value(|e| {
+            e.categories
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.label.get("en").to_owned())
+                .unwrap_or_else(|| id.to_owned())
+        })
+    }
+
+    pub fn category_colour(&self, id: &str) -> String {
+        self.event.with_value(|e| {
+            e.categories
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.colour.clone())
+                .unwrap_or_else(|| "#555555".into())
+        })
+    }
+}
+
+#[component]
+pub fn App(host: Host) -> impl IntoView {
+    let endpoint = host
+        .attribute("endpoint")
+        .unwrap_or_else(|| "/api/v1".into())
+        .trim_end_matches('/')
+        .to_owned();
+    let event_id = host.attribute("event").unwrap_or_default();
+    let api = Api {
+        endpoint: endpoint.clone(),
+        event: event_id.clone(),
+    };
+    let loaded = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            async move {
+                if api.event.is_empty() {
+                    return Err(
+                        "This organiser view names no event (its `event` attribute is empty)."
+                            .to_owned(),
+                    );
+                }
+                api.event().await.map_err(|e| match e {
+                    ApiError::Problem { status: 404, .. } => {
+                        format!("There is no event called “{}”.", api.event)
+                    }
+                    other => other.message(),
+                })
+            }
+        }
+    });
+    let host = StoredValue::new(host);
+    let session = Session::new(&endpoint, &event_id);
+    move || match loaded.get() {
+        None => view! { <p class="org-loading" role="status">"Loading the event…"</p> }.into_any(),
+        Some(Err(message)) => {
+            host.with_value(|h| h.emit("accredit:error", &[("message", &message)]));
+            view! { <p class="org-problem" role="alert">{message}</p> }.into_any()
+        }
+        Some(Ok(event)) => {
+            view! { <Workspace api=api.clone() host=host session=session.clone() event=event/> }
+                .into_any()
+        }
+    }
+}
+
+#[component]
+fn Workspace(
+    api: Api,
+    host: StoredValue<Host>,
+    session: Session,
+    event: EventConfig,
+) -> impl IntoView {
+    let token = RwSignal::new(session.token());
+    let view = RwSignal::new(ViewState::from_hash(&browser::hash()));
+    let entries = RwSignal::new(Vec::new());
+    // The filter and sort apart from the page and open row, so paging does
+    // not filter again.
+    let query: Memo<(Filter, roster::Sort)> =
+        Memo::new(move |_| view.with(|v| (v.filter(), v.sort)));
+    let selection = Memo::new(move |_| {
+        query.with(|(filter, sort)| entries.with(|e| roster::select(e, filter, *sort)))
+    });
+    let ctx = Ctx {
+        api: StoredValue::new(api),
+        host,
+        session: StoredValue::new(session),
+        event: StoredValue::new(event),
+        token,
+        entries,
+        view,
+        selection,
+        announce: RwSignal::new(String::new()),
+        signed_out_reason: RwSignal::new(None),
+    };
+    provide_context(ctx);
+    // The view state lives in the URL hash (bookmarks, reloads, signing in again).
+    Effect::new(move |_| browser::replace_hash(&view.with(ViewState::to_hash)));
+
+    // A token kept from earlier in this tab: load straight away.
+    let loading = RwSignal::new(token.get_untracked().is_some());
+    if let Some(kept) = token.get_untracked() {
+        spawn_local(async move {
+            match ctx.reload(&kept).await {
+                Ok(()) => ready(&ctx),
+                Err(e) => {
+                    ctx.failed(e);
+                }
+            }
+            loading.set(false);
+        });
+    }
+
+    move || {
+        if token.get().is_none() {
+            view! { <views::sign_in::SignIn/> }.into_any()
+        } else if loading.get() {
+            view! { <p class="org-loading" role="status">"Loading registrations…"</p> }.into_any()
+        } else {
+            view! { <Signed/> }.into_any()
+        }
+    }
+}
+
+/// Signed in and loaded.
+pub fn ready(ctx: &Ctx) {
+    browser::mark("accredit-organiser:ready");
+    let total = ctx.entries.with_untracked(Vec::len).to_string();
+    ctx.host
+        .with_value(|h| h.emit("accredit:ready", &[("registrations", &total)]));
+}
+
+#[component]
+fn Signed() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let title = ctx.event.with_value(|e| e.name.get("en").to_owned());
+    let tab = move || ctx.view.with(|v| v.tab);
+    view! {
+        <div class="org" part="organiser">
+            <header class="org-header" part="header">
+                <div>
+                    <p class="org-header__event">{title}</p>
+                    <h1 class="org-header__title">"Registrations"</h1>
+                </div>
+                <button type="button" class="org-button org-button--secondary" on:click=move |_| ctx.sign_out(None)>
+                    "Sign out"
+                </button>
+            </header>
+            <nav class="org-tabs" aria-label="Organiser views" part="tabs">
+                {Tab::ALL.into_iter().map(|t| view! {
+                    <button
+                        type="button"
+                        class="org-tabs__tab"
+                        aria-current=move || (tab() == t).then_some("page")
+                        on:click=move |_| ctx.set_view(|v| { v.tab = t; v.open = None; })
+                    >{t.label()}</button>
+                }).collect_view()}
+            </nav>
+            <p class="org-visually-hidden" role="status" aria-live="polite">{move || ctx.announce.get()}</p>
+            <main class="org-main">
+                {move || match tab() {
+                    Tab::Dashboard => view! { <views::dashboard::Dashboard/> }.into_any(),
+                    Tab::Delegations => view! { <views::delegations::Delegations/> }.into_any(),
+                    Tab::Participants => view! { <views::participants::ParticipantList/> }.into_any(),
+                    Tab::Badges => view! { <views::badges::Badges/> }.into_any(),
+                }}
+            </main>
+        </div>
+    }
+}

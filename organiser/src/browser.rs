@@ -1,0 +1,157 @@
+//! The few browser facilities the organiser view needs, wrapped so the
+//! views stay free of `web_sys` detail.
+
+use accredit_model::Date;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+fn window() -> web_sys::Window {
+    web_sys::window().expect("the organiser view runs in a browser window")
+}
+
+/// Session storage: kept for this tab only and gone when it closes, which is
+/// where an organiser token belongs (never in localStorage or a URL).
+fn session() -> Option<web_sys::Storage> {
+    window().session_storage().ok().flatten()
+}
+
+pub fn session_get(key: &str) -> Option<String> {
+    session()?.get_item(key).ok().flatten()
+}
+
+pub fn session_set(key: &str, value: &str) {
+    if let Some(s) = session() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+pub fn session_remove(key: &str) {
+    if let Some(s) = session() {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// Today in the organiser's time zone.
+pub fn today() -> Date {
+    let now = js_sys::Date::new_0();
+    Date::new(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .expect("the browser's date is a real date")
+}
+
+pub fn hash() -> String {
+    window().location().hash().unwrap_or_default()
+}
+
+/// Replaces the URL hash without adding a history entry per keystroke.
+pub fn replace_hash(hash: &str) {
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+    }
+}
+
+pub fn print() {
+    let _ = window().print();
+}
+
+/// A performance mark, for the benchmark to read.
+pub fn mark(name: &str) {
+    if let Some(performance) = window().performance() {
+        let _ = performance.mark(name);
+    }
+}
+
+/// Formats an RFC 3339 timestamp in the organiser's locale and time zone.
+pub fn format_timestamp(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&rfc3339.into());
+    if date.get_time().is_nan() {
+        return rfc3339.to_owned();
+    }
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    date.to_locale_string("en-GB", &options).into()
+}
+
+/// Formats a date as "6 April 2027".
+pub fn format_date(date: Date) -> String {
+    let js = js_sys::Date::new_with_year_month_day(
+        date.year() as u32,
+        date.month() as i32 - 1,
+        date.day() as i32,
+    );
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
+    js.to_locale_date_string("en-GB", &options).into()
+}
+
+/// A blob: URL for a downloaded file; revoke it when it is no longer shown.
+pub fn object_url(blob: &web_sys::Blob) -> Option<String> {
+    web_sys::Url::create_object_url_with_blob(blob).ok()
+}
+
+pub fn revoke_object_url(url: &str) {
+    let _ = web_sys::Url::revoke_object_url(url);
+}
+
+/// Saves `blob` as a file called `name` (the browser's download).
+pub fn save(blob: &web_sys::Blob, name: &str) {
+    let Some(url) = object_url(blob) else { return };
+    let document = window().document().expect("a document");
+    if let Ok(a) = document.create_element("a") {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    // Revoke after the click has been handled, not during it.
+    let revoke = Closure::once_into_js(move || revoke_object_url(&url));
+    let _ = window()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
+}
+
+/// What a finished GET answered.
+pub struct Fetched {
+    pub status: u16,
+    pub blob: Option<web_sys::Blob>,
+}
+
+/// GET `url` with a bearer token, reporting download progress as a
+/// fraction when the size is known. XMLHttpRequest, because it reports
+/// progress without streaming by hand. `Err` when the request never
+/// completed (network failure).
+pub async fn get_with_progress(
+    url: &str,
+    token: &str,
+    progress: impl Fn(Option<f64>) + 'static,
+) -> Result<Fetched, ()> {
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| ())?;
+    xhr.open("GET", url).map_err(|_| ())?;
+    xhr.set_request_header("Authorization", &format!("Bearer {token}"))
+        .map_err(|_| ())?;
+    xhr.set_response_type(web_sys::XmlHttpRequestResponseType::Blob);
+    let on_progress =
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            progress((e.length_computable() && e.total() > 0.0).then(|| e.loaded() / e.total()));
+        });
+    xhr.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        xhr.set_onload(Some(&resolve));
+        xhr.set_onerror(Some(&reject));
+        xhr.set_onabort(Some(&reject));
+        xhr.set_ontimeout(Some(&reject));
+    });
+    xhr.send().map_err(|_| ())?;
+    let finished = wasm_bindgen_futures::JsFuture::from(done).await;
+    drop(on_progress);
+    finished.map_err(|_| ())?;
+    let status = xhr.status().map_err(|_| ())?;
+    let blob = xhr
+        .response()
+        .ok()
+        .and_then(|r| r.dyn_into::<web_sys::Blob>().ok());
+    Ok(Fetched { status, blob })
+}

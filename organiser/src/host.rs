@@ -1,0 +1,41 @@
+//! The `<accredit-organiser>` element and the events it sends the page:
+//! `accredit:ready` (signed in, list loaded), `accredit:status-changed`
+//! `{id, reference, status}`, `accredit:signed-out` and `accredit:error`
+//! `{message}`. They bubble and are composed, like the registration
+//! widget's, so they reach listeners outside the shadow root.
+
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsValue;
+use web_sys::HtmlElement;
+
+#[derive(Clone)]
+pub struct Host(SendWrapper<HtmlElement>);
+
+impl Host {
+    pub fn new(element: HtmlElement) -> Host {
+        Host(SendWrapper::new(element))
+    }
+
+    pub fn attribute(&self, name: &str) -> Option<String> {
+        self.0
+            .get_attribute(name)
+            .or_else(|| self.0.get_attribute(&format!("data-{name}")))
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn emit(&self, name: &str, detail: &[(&str, &str)]) {
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        let object = js_sys::Object::new();
+        for (key, value) in detail {
+            let _ =
+                js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
+        }
+        init.set_detail(&object);
+        if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+            let _ = self.0.dispatch_event(&event);
+        }
+    }
+}

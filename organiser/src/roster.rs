@@ -1,0 +1,425 @@
+//! The event's registrations as the organiser view holds them: loaded once
+//! (`GET …/registrations?include=registration`), then filtered, sorted and
+//! counted in the browser so every keystroke in the search box answers at
+//! once. The filter and protocol order are the model's, the same code the
+//! server runs for its list and exports.
+
+use accredit_model::review::{Filter, Status, protocol, search_text};
+use accredit_model::{DelegationKind, EventConfig, HEAD_OF_DELEGATION, Member, Registration};
+use serde::Deserialize;
+
+/// One row of the list endpoint with its payload.
+#[derive(Deserialize)]
+pub struct Listed {
+    pub id: String,
+    pub reference: String,
+    pub status: Status,
+    pub created_at: String,
+    pub updated_at: String,
+    pub registration: Registration,
+}
+
+/// `{"total": n, "registrations": [...]}`.
+#[derive(Deserialize)]
+pub struct ListResponse {
+    pub registrations: Vec<Listed>,
+}
+
+/// A registration ready to be filtered and sorted.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub id: String,
+    pub reference: String,
+    pub status: Status,
+    pub created_at: String,
+    pub updated_at: String,
+    pub registration: Registration,
+    /// The name the delegation is listed under.
+    pub name: String,
+    /// The head of delegation's badge name.
+    pub head: Option<String>,
+    /// Folded text the search looks in.
+    search: String,
+    /// Protocol rank and folded name.
+    protocol_key: (u8, String),
+    head_folded: String,
+}
+
+impl Entry {
+    pub fn new(listed: Listed) -> Entry {
+        let r = &listed.registration;
+        let head = r
+            .members
+            .iter()
+            .find(|m| m.category == HEAD_OF_DELEGATION)
+            .map(Member::badge_text);
+        Entry {
+            name: protocol::listed_name(&r.delegation),
+            search: search_text(&listed.reference, r),
+            protocol_key: protocol::delegation_key(&r.delegation),
+            head_folded: head.as_deref().map(protocol::fold).unwrap_or_default(),
+            head,
+            id: listed.id,
+            reference: listed.reference,
+            status: listed.status,
+            created_at: listed.created_at,
+            updated_at: listed.updated_at,
+            registration: listed.registration,
+        }
+    }
+
+    /// Whether `filter` keeps this registration.
+    pub fn matches(&self, filter: &Filter) -> bool {
+        filter.matches_fields(self.status, &self.registration) && filter.matches_text(&self.search)
+    }
+
+    fn protocol_cmp(&self, other: &Entry) -> std::cmp::Ordering {
+        self.protocol_key
+            .cmp(&other.protocol_key)
+            .then_with(|| self.reference.cmp(&other.reference))
+    }
+}
+
+/// What the delegations table is sorted by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortBy {
+    /// Protocol order (Member States first, alphabetically, …).
+    #[default]
+    Protocol,
+    /// Country or organisation name, whatever its kind.
+    Name,
+    Head,
+    Members,
+    Status,
+    Submitted,
+}
+
+impl SortBy {
+    pub const ALL: [SortBy; 6] = [
+        SortBy::Protocol,
+        SortBy::Name,
+        SortBy::Head,
+        SortBy::Members,
+        SortBy::Status,
+        SortBy::Submitted,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SortBy::Protocol => "protocol",
+            SortBy::Name => "name",
+            SortBy::Head => "head",
+            SortBy::Members => "members",
+            SortBy::Status => "status",
+            SortBy::Submitted => "submitted",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SortBy> {
+        SortBy::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// A column and a direction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sort {
+    pub by: SortBy,
+    pub descending: bool,
+}
+
+/// Indices of the entries `filter` keeps, in `sort` order (protocol order
+/// breaks ties, so equal rows never jump around).
+pub fn select(entries: &[Entry], filter: &Filter, sort: Sort) -> Vec<usize> {
+    let mut kept: Vec<usize> = (0..entries.len())
+        .filter(|&i| entries[i].matches(filter))
+        .collect();
+    kept.sort_by(|&a, &b| {
+        let (a, b) = (&entries[a], &entries[b]);
+        let primary = match sort.by {
+            SortBy::Protocol => std::cmp::Ordering::Equal,
+            SortBy::Name => a.protocol_key.1.cmp(&b.protocol_key.1),
+            SortBy::Head => a.head_folded.cmp(&b.head_folded),
+            SortBy::Members => a
+                .registration
+                .members
+                .len()
+                .cmp(&b.registration.members.len()),
+            SortBy::Status => status_rank(a.status).cmp(&status_rank(b.status)),
+            SortBy::Submitted => a.created_at.cmp(&b.created_at),
+        };
+        let primary = if sort.descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        let tie = a.protocol_cmp(b);
+        primary.then(if sort.by == SortBy::Protocol && sort.descending {
+            tie.reverse()
+        } else {
+            tie
+        })
+    });
+    kept
+}
+
+fn status_rank(status: Status) -> usize {
+    Status::ALL.iter().position(|s| *s == status).unwrap_or(0)
+}
+
+/// One participant: an entry and the index of one of its members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Participant {
+    pub entry: usize,
+    pub member: usize,
+}
+
+/// The participants of the selected registrations in protocol order:
+/// delegations by kind and name, within each the head first, then the
+/// event's categories, then family name. With a category filter, only the
+/// members of that category (as the server's participant exports).
+pub fn participants(
+    entries: &[Entry],
+    selected: &[usize],
+    event: &EventConfig,
+    category: Option<&str>,
+) -> Vec<Participant> {
+    let mut delegations = selected.to_vec();
+    delegations.sort_by(|&a, &b| entries[a].protocol_cmp(&entries[b]));
+    let mut out = Vec::new();
+    for entry in delegations {
+        let members = &entries[entry].registration.members;
+        for member in protocol::member_order(event, members) {
+            if category.is_some_and(|c| members[member].category != c) {
+                continue;
+            }
+            out.push(Participant { entry, member });
+        }
+    }
+    out
+}
+
+/// The dashboard's numbers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub registrations: usize,
+    pub participants: usize,
+    /// Registrations and participants per status, in [`Status::ALL`] order.
+    pub by_status: Vec<(Status, usize, usize)>,
+    /// Participants per category (the event's, head first), rejected
+    /// registrations left out.
+    pub by_category: Vec<(String, usize)>,
+    /// Delegations per kind, in protocol order, rejected left out.
+    pub by_kind: Vec<(DelegationKind, usize)>,
+}
+
+pub fn counts(entries: &[Entry], event: &EventConfig) -> Counts {
+    let mut counts = Counts {
+        registrations: entries.len(),
+        participants: entries.iter().map(|e| e.registration.members.len()).sum(),
+        by_status: Status::ALL.iter().map(|s| (*s, 0, 0)).collect(),
+        by_category: event.categories.iter().map(|c| (c.id.clone(), 0)).collect(),
+        by_kind: DelegationKind::ALL.iter().map(|k| (*k, 0)).collect(),
+    };
+    for entry in entries {
+        if let Some(row) = counts.by_status.iter_mut().find(|r| r.0 == entry.status) {
+            row.1 += 1;
+            row.2 += entry.registration.members.len();
+        }
+        if entry.status == Status::Rejected {
+            continue;
+        }
+        if let Some(row) = counts
+            .by_kind
+            .iter_mut()
+            .find(|r| r.0 == entry.registration.delegation.kind)
+        {
+            row.1 += 1;
+        }
+        for member in &entry.registration.members {
+            match counts
+                .by_category
+                .iter_mut()
+                .find(|r| r.0 == member.category)
+            {
+                Some(row) => row.1 += 1,
+                None => counts.by_category.push((member.category.clone(), 1)),
+            }
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use accredit_model::Delegation;
+
+    fn entry(
+        reference: &str,
+        kind: DelegationKind,
+        country: Option<&str>,
+        org: Option<&str>,
+        members: &[(&str, &str)],
+    ) -> Entry {
+        Entry::new(Listed {
+            id: format!("id-{reference}"),
+            reference: reference.into(),
+            status: Status::Pending,
+            created_at: format!("2027-03-01T10:00:{reference}Z"),
+            updated_at: String::new(),
+            registration: Registration {
+                delegation: Delegation {
+                    kind,
+                    country: country.map(str::to_owned),
+                    organisation: org.map(str::to_owned),
+                    credentials_letter: None,
+                },
+                members: members
+                    .iter()
+                    .map(|(category, family)| Member {
+                        category: (*category).into(),
+                        family_name: (*family).into(),
+                        given_names: "A".into(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            },
+        })
+    }
+
+    fn entries() -> Vec<Entry> {
+        vec![
+            entry(
+                "01",
+                DelegationKind::Ngo,
+                None,
+                Some("Aware Girls"),
+                &[("observer", "Khan")],
+            ),
+            entry(
+                "02",
+                DelegationKind::MemberState,
+                Some("TR"),
+                None,
+                &[("delegate", "Öz"), ("head_of_delegation", "Yıldız")],
+            ),
+            entry(
+                "03",
+                DelegationKind::MemberState,
+                Some("AF"),
+                None,
+                &[("head_of_delegation", "Rahimi")],
+            ),
+            entry(
+                "04",
+                DelegationKind::UnEntity,
+                None,
+                Some("UNODC"),
+                &[("delegate", "Smith"), ("adviser", "Brown")],
+            ),
+        ]
+    }
+
+    fn names(entries: &[Entry], order: &[usize]) -> Vec<String> {
+        order.iter().map(|&i| entries[i].name.clone()).collect()
+    }
+
+    #[test]
+    fn protocol_order_is_the_default() {
+        let e = entries();
+        let order = select(&e, &Filter::default(), Sort::default());
+        assert_eq!(
+            names(&e, &order),
+            ["Afghanistan", "Türkiye", "UNODC", "Aware Girls"]
+        );
+    }
+
+    #[test]
+    fn sorting_by_a_column_and_descending() {
+        let e = entries();
+        let by =
+            |by, descending| names(&e, &select(&e, &Filter::default(), Sort { by, descending }));
+        assert_eq!(
+            by(SortBy::Name, false),
+            ["Afghanistan", "Aware Girls", "Türkiye", "UNODC"]
+        );
+        assert_eq!(by(SortBy::Members, true)[..2], ["Türkiye", "UNODC"]);
+        assert_eq!(by(SortBy::Submitted, true)[0], "UNODC");
+        assert_eq!(
+            by(SortBy::Protocol, true),
+            ["Aware Girls", "UNODC", "Türkiye", "Afghanistan"]
+        );
+        for s in SortBy::ALL {
+            assert_eq!(SortBy::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn filters_are_the_models() {
+        let e = entries();
+        let filter = Filter::parse([("q", "ÖZ")]).unwrap();
+        assert_eq!(
+            names(&e, &select(&e, &filter, Sort::default())),
+            ["Türkiye"]
+        );
+        let filter = Filter::parse([("category", "adviser")]).unwrap();
+        assert_eq!(names(&e, &select(&e, &filter, Sort::default())), ["UNODC"]);
+    }
+
+    #[test]
+    fn participants_head_first_and_by_category() {
+        let e = entries();
+        let event = accredit_model::demo::islamabad_tip_som();
+        let all: Vec<usize> = (0..e.len()).collect();
+        let list = participants(&e, &all, &event, None);
+        let families: Vec<&str> = list
+            .iter()
+            .map(|p| {
+                e[p.entry].registration.members[p.member]
+                    .family_name
+                    .as_str()
+            })
+            .collect();
+        assert_eq!(
+            families,
+            ["Rahimi", "Yıldız", "Öz", "Smith", "Brown", "Khan"]
+        );
+        let advisers = participants(&e, &all, &event, Some("adviser"));
+        assert_eq!(
+            advisers,
+            [Participant {
+                entry: 3,
+                member: 1
+            }]
+        );
+    }
+
+    #[test]
+    fn counts_leave_rejected_out_of_categories_and_kinds() {
+        let mut e = entries();
+        e[3].status = Status::Rejected;
+        let event = accredit_model::demo::islamabad_tip_som();
+        let c = counts(&e, &event);
+        assert_eq!((c.registrations, c.participants), (4, 6));
+        assert_eq!(c.by_status[0], (Status::Pending, 3, 4));
+        assert_eq!(c.by_status[2], (Status::Rejected, 1, 2));
+        let count = |id: &str| c.by_category.iter().find(|r| r.0 == id).unwrap().1;
+        assert_eq!(
+            (
+                count("head_of_delegation"),
+                count("delegate"),
+                count("adviser")
+            ),
+            (2, 1, 0)
+        );
+        let kind = |k| c.by_kind.iter().find(|r| r.0 == k).unwrap().1;
+        assert_eq!(
+            (
+                kind(DelegationKind::MemberState),
+                kind(DelegationKind::UnEntity)
+            ),
+            (2, 0)
+        );
+    }
+}

@@ -1,0 +1,117 @@
+//! Badge sheets: A4, eight badges a page, ready to print. Each badge has the
+//! badge name, the delegation, the category in its colour, the photo and a
+//! QR code of the registration reference. Sheets come in batches so a
+//! printer (and the browser) never gets thousands of pages at once.
+
+use super::detail::Attachment;
+use super::filters::Filters;
+use crate::app::Ctx;
+use crate::browser;
+use crate::qr;
+use crate::roster::Participant;
+use accredit_model::review::Status;
+use leptos::prelude::*;
+
+pub const PER_SHEET: usize = 8;
+/// Sheets per print batch (200 badges).
+pub const SHEETS_PER_BATCH: usize = 25;
+
+#[component]
+pub fn Badges() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let batch = RwSignal::new(0usize);
+    let badges = Memo::new(move |_| {
+        let participants = ctx.participants();
+        ctx.entries.with(|entries| {
+            participants
+                .into_iter()
+                .filter(|p| entries[p.entry].status != Status::Rejected)
+                .collect::<Vec<_>>()
+        })
+    });
+    let per_batch = PER_SHEET * SHEETS_PER_BATCH;
+    let batches = move || badges.with(|b| b.len().div_ceil(per_batch).max(1));
+    let current = move || batch.get().min(batches() - 1);
+    let sheets = move || {
+        let b = current();
+        badges.with(|all| {
+            all.iter()
+                .skip(b * per_batch)
+                .take(per_batch)
+                .copied()
+                .collect::<Vec<_>>()
+                .chunks(PER_SHEET)
+                .map(<[Participant]>::to_vec)
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <section class="org-badges" aria-labelledby="org-badges-title">
+            <h2 id="org-badges-title" class="org-h2 org-screen-only">"Badges"</h2>
+            <div class="org-screen-only">
+                <Filters/>
+                <p class="org-hint">"Rejected registrations get no badge. Print on A4 at 100% scale, without headers and footers."</p>
+                <div class="org-list__tools">
+                    <div class="org-field">
+                        <label class="org-label" for="org-batch">"Sheets"</label>
+                        <select class="org-select" id="org-batch" on:change=move |ev| batch.set(event_target_value(&ev).parse().unwrap_or(0))>
+                            {move || {
+                                let total = badges.with(Vec::len);
+                                (0..batches()).map(|b| {
+                                    let first = b * per_batch + 1;
+                                    let last = ((b + 1) * per_batch).min(total);
+                                    view! { <option value=b.to_string() selected=move || current() == b>{format!("Badges {first} to {last} of {total}")}</option> }
+                                }).collect_view()
+                            }}
+                        </select>
+                    </div>
+                    <button type="button" class="org-button" on:click=move |_| browser::print()>"Print the badges"</button>
+                </div>
+            </div>
+            <div class="org-sheets" part="badge-sheets">
+                <For
+                    each=sheets
+                    key=|sheet| sheet.clone()
+                    children=move |sheet| view! {
+                        <div class="org-sheet">
+                            {sheet.into_iter().map(|p| view! { <Badge participant=p/> }).collect_view()}
+                        </div>
+                    }
+                />
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn Badge(participant: Participant) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let (entry, member) = ctx.entries.with_untracked(|e| {
+        let entry = &e[participant.entry];
+        (
+            entry.clone(),
+            entry.registration.members[participant.member].clone(),
+        )
+    });
+    let colour = ctx.category_colour(&member.category);
+    let category = ctx.category_label(&member.category);
+    let code = qr::encode(&entry.reference);
+    view! {
+        <article class="org-badge" style=format!("--badge-colour:{colour}")>
+            <div class="org-badge__photo">
+                {member.photo.clone().map(|id| view! { <Attachment id=id label=format!("Photo of {}", member.badge_text()) image=true/> })}
+            </div>
+            <div class="org-badge__text">
+                <p class="org-badge__name">{member.badge_text()}</p>
+                <p class="org-badge__delegation">{entry.name.clone()}</p>
+            </div>
+            {code.map(|q| view! {
+                <svg class="org-badge__qr" viewBox=format!("0 0 {0} {0}", q.size) role="img" aria-label=format!("QR code {}", entry.reference)>
+                    <rect width="100%" height="100%" fill="#fff"/>
+                    <path d=q.path fill="#000"/>
+                </svg>
+            })}
+            <p class="org-badge__category">{category}</p>
+        </article>
+    }
+}
