@@ -224,7 +224,8 @@ pub fn ready(ctx: &Ctx) {
 fn Signed() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let title = ctx.event.with_value(|e| e.name.get("en").to_owned());
-    let tab = move || ctx.view.with(|v| v.tab);
+    // A memo: only a change of tab re-renders the main area.
+    let tab = Memo::new(move |_| ctx.view.with(|v| v.tab));
     view! {
         <div class="org" part="organiser">
             <header class="org-header" part="header">
@@ -241,14 +242,14 @@ fn Signed() -> impl IntoView {
                     <button
                         type="button"
                         class="org-tabs__tab"
-                        aria-current=move || (tab() == t).then_some("page")
+                        aria-current=move || (tab.get() == t).then_some("page")
                         on:click=move |_| ctx.set_view(|v| { v.tab = t; v.open = None; })
                     >{t.label()}</button>
                 }).collect_view()}
             </nav>
             <p class="org-visually-hidden" role="status" aria-live="polite">{move || ctx.announce.get()}</p>
             <main class="org-main">
-                {move || match tab() {
+                {move || match tab.get() {
                     Tab::Dashboard => view! { <views::dashboard::Dashboard/> }.into_any(),
                     Tab::Delegations => view! { <views::delegations::Delegations/> }.into_any(),
                     Tab::Participants => view! { <views::participants::ParticipantList/> }.into_any(),

@@ -63,6 +63,12 @@ impl Dist {
             rows.push((format!("`{}` (`?load=script` hosts only)", f.name), f.sizes));
         }
         rows.extend(
+            self.files
+                .iter()
+                .filter(|f| f.role.starts_with("organiser-") && f.role != "organiser-page")
+                .map(|f| (format!("`{}` (organisers only)", f.name), f.sizes)),
+        );
+        rows.extend(
             self.catalogues()
                 .map(|f| (format!("`{}` (on demand)", f.name), f.sizes)),
         );
@@ -76,58 +82,24 @@ pub fn build() -> Result<Dist> {
     let wasm_opt = toolchain::wasm_opt()?;
     let root = root();
 
-    step("Compiling the widget for wasm32 (profile wasm-release)");
-    run(cargo().args([
-        "build",
-        "--package",
+    let widget = compile(
         "accredit",
-        "--lib",
-        "--profile",
-        "wasm-release",
-        "--target",
-        WASM_TARGET,
-    ]))?;
-    let compiled = target_dir()
-        .join(WASM_TARGET)
-        .join("wasm-release/accredit.wasm");
-
-    let staging = target_dir().join("accredit-dist");
-    reset_dir(&staging)?;
-    step("Generating JS bindings (wasm-bindgen)");
-    run(Command::new(&bindgen.cli)
-        .arg(&compiled)
-        .args(["--target", "web", "--no-typescript"])
-        .args(["--remove-name-section", "--remove-producers-section"])
-        .args(["--out-name", "accredit", "--out-dir"])
-        .arg(&staging))?;
-
-    step("Optimising the module for size (wasm-opt -Oz)");
-    let optimised = staging.join("accredit.opt.wasm");
-    run(Command::new(&wasm_opt)
-        .arg(staging.join("accredit_bg.wasm"))
-        .arg("-Oz")
-        // The features rustc enables by default for wasm32-unknown-unknown.
-        .args([
-            "--enable-bulk-memory",
-            "--enable-sign-ext",
-            "--enable-mutable-globals",
-            "--enable-nontrapping-float-to-int",
-            "--enable-reference-types",
-            "--enable-multivalue",
-        ])
-        .args([
-            "--strip-debug",
-            "--strip-producers",
-            "--strip-target-features",
-        ])
-        .arg("-o")
-        .arg(&optimised))?;
+        "the registration widget",
+        &bindgen.cli,
+        &wasm_opt,
+    )?;
+    let organiser = compile(
+        "accredit-organiser",
+        "the organiser view",
+        &bindgen.cli,
+        &wasm_opt,
+    )?;
 
     step("Writing dist/ (content-hashed names, SRI, precompressed copies)");
     let dist = root.join("dist");
     reset_dir(&dist)?;
     let mut files = Vec::new();
-    let wasm_bytes = read(&optimised)?;
+    let wasm_bytes = widget.wasm;
     let wasm = write_hashed(&dist, "wasm", "accredit", "wasm", &wasm_bytes)?;
     // The same module as a script, for host pages whose CSP lets the widget's
     // origin serve scripts but not answer fetches (connect-src).
@@ -142,13 +114,7 @@ pub fn build() -> Result<Dist> {
         ))
         .as_bytes(),
     )?;
-    let glue = write_hashed(
-        &dist,
-        "js",
-        "accredit",
-        "js",
-        &read(&staging.join("accredit.js"))?,
-    )?;
+    let glue = write_hashed(&dist, "js", "accredit", "js", &widget.glue)?;
     let css = write_hashed(&dist, "css", "accredit", "css", stylesheet()?.as_bytes())?;
     let mut catalogues = Vec::new();
     let mut catalogue_names = serde_json::Map::new();
@@ -195,9 +161,137 @@ pub fn build() -> Result<Dist> {
     let page = write_named(&dist, "page", "index.html", page_src.as_bytes())?;
     files.extend([wasm, wasm_module, glue, css, loader, page]);
     files.extend(catalogues);
+    files.extend(organiser_files(&dist, organiser)?);
     let dist = Dist { dir: dist, files };
     write_manifest(&dist)?;
     Ok(dist)
+}
+
+/// A compiled, bound and optimised module and its JS glue.
+struct Compiled {
+    wasm: Vec<u8>,
+    glue: Vec<u8>,
+}
+
+/// Cargo (wasm-release) → wasm-bindgen → wasm-opt -Oz, for one package.
+fn compile(package: &str, what: &str, bindgen: &Path, wasm_opt: &Path) -> Result<Compiled> {
+    step(&format!(
+        "Compiling {what} for wasm32 (profile wasm-release)"
+    ));
+    run(cargo().args([
+        "build",
+        "--package",
+        package,
+        "--lib",
+        "--profile",
+        "wasm-release",
+        "--target",
+        WASM_TARGET,
+    ]))?;
+    let compiled = target_dir()
+        .join(WASM_TARGET)
+        .join(format!("wasm-release/{}.wasm", package.replace('-', "_")));
+
+    let staging = target_dir().join(format!("{package}-dist"));
+    reset_dir(&staging)?;
+    step(&format!("Generating JS bindings of {what} (wasm-bindgen)"));
+    run(Command::new(bindgen)
+        .arg(&compiled)
+        .args(["--target", "web", "--no-typescript"])
+        .args(["--remove-name-section", "--remove-producers-section"])
+        .args(["--out-name", package, "--out-dir"])
+        .arg(&staging))?;
+
+    step(&format!("Optimising {what} for size (wasm-opt -Oz)"));
+    let optimised = staging.join(format!("{package}.opt.wasm"));
+    run(Command::new(wasm_opt)
+        .arg(staging.join(format!("{package}_bg.wasm")))
+        .arg("-Oz")
+        // The features rustc enables by default for wasm32-unknown-unknown.
+        .args([
+            "--enable-bulk-memory",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-nontrapping-float-to-int",
+            "--enable-reference-types",
+            "--enable-multivalue",
+        ])
+        .args([
+            "--strip-debug",
+            "--strip-producers",
+            "--strip-target-features",
+        ])
+        .arg("-o")
+        .arg(&optimised))?;
+
+    Ok(Compiled {
+        wasm: read(&optimised)?,
+        glue: read(&staging.join(format!("{package}.js")))?,
+    })
+}
+
+/// The organiser view's bundle: its own module, glue, stylesheet, loader
+/// (`accredit-organiser.js`) and page, so delegates never download it.
+fn organiser_files(dist: &Path, compiled: Compiled) -> Result<Vec<DistFile>> {
+    let root = root();
+    let wasm = write_hashed(
+        dist,
+        "organiser-wasm",
+        "accredit-organiser",
+        "wasm",
+        &compiled.wasm,
+    )?;
+    let glue = write_hashed(
+        dist,
+        "organiser-js",
+        "accredit-organiser",
+        "js",
+        &compiled.glue,
+    )?;
+    let css_path = root.join("style/organiser/organiser.css");
+    let css = write_hashed(
+        dist,
+        "organiser-css",
+        "accredit-organiser",
+        "css",
+        &read(&css_path)?,
+    )?;
+    let page_css_path = root.join("style/organiser/page.css");
+    let page_css = write_hashed(
+        dist,
+        "organiser-page-css",
+        "accredit-organiser-page",
+        "css",
+        &read(&page_css_path)?,
+    )?;
+    let loader_path = root.join("organiser/js/accredit-organiser.js");
+    let loader_src = String::from_utf8(read(&loader_path)?)
+        .map_err(|e| format!("{} is not UTF-8: {e}", loader_path.display()))?;
+    let loader_src = fill(&loader_src, "__ORGANISER_GLUE__", &glue.name)?;
+    let loader_src = fill(&loader_src, "__ORGANISER_WASM__", &wasm.name)?;
+    let loader_src = fill(&loader_src, "__ORGANISER_CSS__", &css.name)?;
+    let loader_src = fill(&loader_src, "__ORGANISER_PAGE_CSS__", &page_css.name)?;
+    let loader = write_named(
+        dist,
+        "organiser-loader",
+        "accredit-organiser.js",
+        loader_src.as_bytes(),
+    )?;
+    let page_path = root.join("organiser.html");
+    let page_src = String::from_utf8(read(&page_path)?)
+        .map_err(|e| format!("{} is not UTF-8: {e}", page_path.display()))?;
+    let page_src = fill(
+        &page_src,
+        "__ORGANISER_LOADER_INTEGRITY__",
+        &loader.integrity,
+    )?;
+    let page = write_named(
+        dist,
+        "organiser-page",
+        "organiser.html",
+        page_src.as_bytes(),
+    )?;
+    Ok(vec![wasm, glue, css, page_css, loader, page])
 }
 
 pub fn target_dir() -> PathBuf {

@@ -94,10 +94,11 @@ fn Badge(participant: Participant) -> impl IntoView {
         )
     });
     let colour = ctx.category_colour(&member.category);
+    let ink = ink_on(&colour);
     let category = ctx.category_label(&member.category);
     let code = qr::encode(&entry.reference);
     view! {
-        <article class="org-badge" style=format!("--badge-colour:{colour}")>
+        <article class="org-badge" style:--badge-colour=colour style:--badge-ink=ink>
             <div class="org-badge__photo">
                 {member.photo.clone().map(|id| view! { <Attachment id=id label=format!("Photo of {}", member.badge_text()) image=true/> })}
             </div>
@@ -113,5 +114,44 @@ fn Badge(participant: Participant) -> impl IntoView {
             })}
             <p class="org-badge__category">{category}</p>
         </article>
+    }
+}
+
+/// Black or white, whichever reads better on `background` (`#rrggbb`), by
+/// WCAG contrast ratio: category colours are the event's choice.
+pub fn ink_on(background: &str) -> &'static str {
+    let hex = background.trim_start_matches('#');
+    let channel = |i: usize| {
+        let v = hex
+            .get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(0) as f64
+            / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+    // Contrast with black: (L + 0.05) / 0.05; with white: 1.05 / (L + 0.05).
+    if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) {
+        "#000"
+    } else {
+        "#fff"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ink_on;
+
+    #[test]
+    fn ink_contrasts_with_the_category_colour() {
+        assert_eq!(ink_on("#8b1e3f"), "#fff");
+        assert_eq!(ink_on("#1f4e79"), "#fff");
+        assert_eq!(ink_on("#f2c94c"), "#000");
+        assert_eq!(ink_on("#ffffff"), "#000");
+        assert_eq!(ink_on("#000000"), "#fff");
     }
 }

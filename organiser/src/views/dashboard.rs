@@ -70,10 +70,12 @@ pub fn Dashboard() -> impl IntoView {
                     <thead><tr><th scope="col">"Category"</th><th scope="col" class="org-num">"Participants"</th></tr></thead>
                     <tbody>
                         {move || counts.with(|c| c.by_category.iter().map(|(id, n)| {
-                            let colour = format!("background:{}", ctx.category_colour(id));
+                            // Through the CSSOM (`style:`), which a host CSP without
+                            // 'unsafe-inline' allows; a style attribute it would block.
+                            let colour = ctx.category_colour(id);
                             view! {
                                 <tr>
-                                    <th scope="row"><span class="org-swatch" style=colour></span>{ctx.category_label(id)}</th>
+                                    <th scope="row"><span class="org-swatch" style:background-color=colour></span>{ctx.category_label(id)}</th>
                                     <td class="org-num">{*n}</td>
                                 </tr>
                             }

@@ -18,8 +18,10 @@ pub const PAGE_SIZE: usize = 50;
 #[component]
 pub fn Delegations() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let open = move || ctx.view.with(|v| v.open.clone());
-    move || match open() {
+    // A memo, so typing in the filters (which changes the view state) does
+    // not rebuild the section and lose the focus.
+    let open = Memo::new(move |_| ctx.view.with(|v| v.open.clone()));
+    move || match open.get() {
         Some(id) => view! { <Detail id=id/> }.into_any(),
         None => view! {
             <section aria-labelledby="org-delegations-title">

@@ -162,7 +162,7 @@ fn MemberCard(member: Member, sessions: String) -> impl IntoView {
         ctx.category_colour(&m.category)
     );
     view! {
-        <article class="org-member" style=colour>
+        <article class="org-member" style:border-inline-start-color=colour>
             <div class="org-member__photo">
                 {match m.photo.clone() {
                     Some(id) => view! { <Attachment id=id label=format!("Photo of {}", m.badge_text()) image=true/> }.into_any(),

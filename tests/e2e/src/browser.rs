@@ -11,6 +11,7 @@ pub struct Browser {
     pub client: Client,
     driver: tokio::process::Child,
     _profile: tempfile::TempDir,
+    downloads: tempfile::TempDir,
 }
 
 /// One line of the browser console, as ChromeDriver reports it.
@@ -31,6 +32,7 @@ impl Browser {
             .spawn()
             .expect("chromedriver starts");
         let profile = tempfile::tempdir().expect("a temporary browser profile");
+        let downloads = tempfile::tempdir().expect("a temporary downloads folder");
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
@@ -43,6 +45,10 @@ impl Browser {
                     "--window-size=1280,900",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
+                "prefs": {
+                    "download.default_directory": downloads.path().display().to_string(),
+                    "download.prompt_for_download": false,
+                },
             }),
         );
         caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
@@ -67,7 +73,13 @@ impl Browser {
             client,
             driver,
             _profile: profile,
+            downloads,
         }
+    }
+
+    /// Where the browser saves downloaded files.
+    pub fn downloads(&self) -> &std::path::Path {
+        self.downloads.path()
     }
 
     /// Everything written to the console since the last call.

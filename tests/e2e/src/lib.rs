@@ -6,6 +6,7 @@
 mod browser;
 pub mod host_site;
 pub mod page;
+pub mod seed;
 mod server;
 
 pub use browser::{Browser, LogEntry};

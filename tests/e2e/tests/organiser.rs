@@ -1,0 +1,498 @@
+//! The organiser view against the real server: 500 registrations seeded
+//! through the API, sign-in, filters, a decision, a CSV export checked row
+//! by row, the print views, XSS payloads shown as text, and axe-core.
+
+use accredit_e2e::seed;
+use accredit_e2e::{Browser, EVENT, TestServer, eventually};
+use accredit_model::review::protocol::fold;
+use fantoccini::wd::PrintConfiguration;
+use serde_json::Value;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Runs `script` with the organiser view's shadow root as `root`.
+async fn org(b: &Browser, script: &str) -> Value {
+    let wrapped = format!(
+        "const root = document.querySelector('accredit-organiser').shadowRoot;
+         {script}"
+    );
+    b.client
+        .execute(&wrapped, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("script in the organiser view failed: {e}\n{script}"))
+}
+
+async fn text(b: &Browser) -> String {
+    org(b, "return root ? root.textContent : '';")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn wait_for_text(b: &Browser, what: &str) {
+    eventually(&format!("“{what}” in the organiser view"), WAIT, || async {
+        text(b).await.contains(what).then_some(())
+    })
+    .await
+}
+
+async fn press(b: &Browser, label: &str) {
+    let found = org(
+        b,
+        &format!(
+            "const b = [...root.querySelectorAll('button')].find((b) => b.textContent.trim().startsWith({l}));
+             if (b) b.click();
+             return !!b;",
+            l = serde_json::to_string(label).unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(found, Value::Bool(true), "no button “{label}”");
+}
+
+/// Sets a control's value as a person would pick it (select, radio, text).
+async fn set(b: &Browser, id: &str, value: &str) {
+    org(
+        b,
+        &format!(
+            "const el = root.getElementById({id});
+             el.value = {value};
+             el.dispatchEvent(new Event('input', {{ bubbles: true }}));
+             el.dispatchEvent(new Event('change', {{ bubbles: true }}));",
+            id = serde_json::to_string(id).unwrap(),
+            value = serde_json::to_string(value).unwrap()
+        ),
+    )
+    .await;
+}
+
+/// Types into the search box with real key presses.
+async fn type_search(b: &Browser, text: &str) {
+    org(b, "root.getElementById('org-q').focus();").await;
+    b.keys(text).await;
+}
+
+async fn sign_in(b: &Browser, token: &str) {
+    eventually("the sign-in form", WAIT, || async {
+        org(b, "return !!(root && root.getElementById('org-token'));")
+            .await
+            .as_bool()
+            .filter(|x| *x)
+    })
+    .await;
+    set(b, "org-token", token).await;
+    press(b, "Sign in").await;
+}
+
+async fn count_shown(b: &Browser) -> String {
+    org(
+        b,
+        "const c = root.querySelector('.org-filters__count'); return c ? c.textContent : '';",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+async fn total(server: &TestServer, token: &str, query: &str) -> usize {
+    let list: Value = reqwest::Client::new()
+        .get(server.url(&format!("/api/v1/events/{EVENT}/registrations?{query}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list["total"].as_u64().unwrap() as usize
+}
+
+async fn print_pdf(b: &Browser, name: &str) -> Vec<u8> {
+    let pdf = b
+        .client
+        .print(
+            PrintConfiguration::builder()
+                .background(true)
+                .build()
+                .unwrap(),
+        )
+        .await
+        .expect("the page prints");
+    let dir = std::env::var_os("ACCREDIT_ARTIFACTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.pdf")), &pdf).unwrap();
+    pdf
+}
+
+/// Splits one CSV record into fields (RFC 4180 quoting).
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(String::new()),
+            (c, _) => fields.last_mut().unwrap().push(c),
+        }
+    }
+    fields
+}
+
+/// Console errors so far, apart from the 401s of refused tokens (which
+/// tests provoke on purpose).
+async fn assert_no_console_errors(b: &Browser, state: &str) {
+    let errors: Vec<_> = b
+        .console_errors()
+        .await
+        .into_iter()
+        .filter(|e| !e.message.contains("401"))
+        .collect();
+    assert!(errors.is_empty(), "console errors ({state}): {errors:?}");
+}
+
+async fn assert_accessible(b: &Browser, state: &str) {
+    assert_no_console_errors(b, state).await;
+    let violations = b.axe_violations().await;
+    // axe-core's colour-contrast check writes inline styles, which the
+    // server's CSP refuses and the console reports: its own noise.
+    b.console().await;
+    // One line per rule, with its first few elements.
+    let summary: Vec<String> = violations
+        .iter()
+        .map(|v| {
+            let nodes: Vec<_> = v["nodes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .take(3)
+                .collect();
+            format!("{} ({}): {:?}", v["id"], v["help"], nodes)
+        })
+        .collect();
+    assert!(
+        violations.is_empty(),
+        "axe-core violations in the organiser view ({state}):\n{}",
+        summary.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn organisers_filter_decide_export_and_print_500_registrations() {
+    let server = TestServer::start_with(
+        accredit_e2e::env_path("ACCREDIT_DIST"),
+        &["--rate-limit", "off"],
+    )
+    .await;
+    let references = seed::seed(&server, 500, 2).await;
+    assert_eq!(references.len(), 500);
+    let token = server.organiser_token();
+    let b = Browser::start().await;
+    b.client.goto(&server.url("/organiser.html")).await.unwrap();
+    b.client
+        .execute(
+            "window.organiserEvents = [];
+             for (const name of ['accredit:ready', 'accredit:status-changed', 'accredit:exported', 'accredit:signed-out'])
+               document.addEventListener(name, (e) => organiserEvents.push({ name, detail: e.detail }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+
+    // A wrong token is refused with a specific message.
+    sign_in(&b, "acc_not-a-real-token").await;
+    wait_for_text(&b, "This token is not accepted for this event").await;
+    assert_accessible(&b, "sign-in with an error").await;
+
+    sign_in(&b, &token).await;
+    wait_for_text(&b, "500registrations").await;
+    wait_for_text(&b, "1000participants").await;
+    b.screenshot("organiser-dashboard").await;
+    assert_accessible(&b, "dashboard").await;
+
+    // The delegations table, filtered with real keystrokes: the count on
+    // screen is the server's own answer to the same filter.
+    press(&b, "Delegations").await;
+    type_search(&b, "Rahimi").await;
+    let expected = total(&server, &token, "q=Rahimi").await;
+    assert!(expected > 0 && expected < 500);
+    let shown = eventually("the filtered count", WAIT, || async {
+        let shown = count_shown(&b).await;
+        shown
+            .starts_with(&format!("{expected} delegation"))
+            .then_some(shown)
+    })
+    .await;
+    let hash = b
+        .client
+        .execute("return location.hash;", vec![])
+        .await
+        .unwrap();
+    assert!(
+        hash.as_str().unwrap().contains("q=Rahimi"),
+        "{hash} keeps the filter"
+    );
+    set(&b, "org-status", "pending").await;
+    set(&b, "org-kind", "member_state").await;
+    let expected = total(&server, &token, "q=Rahimi&status=pending&kind=member_state").await;
+    eventually("the count with three filters", WAIT, || async {
+        count_shown(&b)
+            .await
+            .starts_with(&format!("{expected} delegation"))
+            .then_some(())
+    })
+    .await;
+    assert_ne!(shown, count_shown(&b).await);
+
+    // A row expands to its members; then the first delegation is approved.
+    org(&b, "root.querySelector('.org-expand').click();").await;
+    let expanded = org(
+        &b,
+        "return root.querySelector('.org-expand').getAttribute('aria-expanded');",
+    )
+    .await;
+    assert_eq!(expanded, "true");
+    assert_accessible(&b, "delegations, filtered, a row expanded").await;
+    let reference = org(
+        &b,
+        "return root.querySelector('.org-row .org-reference').textContent;",
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .to_owned();
+    press(&b, "Review").await;
+    wait_for_text(&b, "Audit trail").await;
+    assert_accessible(&b, "registration detail").await;
+    org(&b, "root.getElementById('org-decision-approved').click();").await;
+    set(&b, "org-note", "Credentials verified by Protocol").await;
+    press(&b, "Save decision").await;
+    wait_for_text(&b, "Pending → Approved").await;
+    let list: Value = reqwest::Client::new()
+        .get(server.url(&format!(
+            "/api/v1/events/{EVENT}/registrations?q={reference}"
+        )))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["registrations"][0]["status"], "approved");
+    let events = b
+        .client
+        .execute("return organiserEvents.map((e) => e.name);", vec![])
+        .await
+        .unwrap();
+    assert!(
+        events.to_string().contains("accredit:status-changed"),
+        "{events}"
+    );
+
+    // The session ends (a token no longer accepted): signing in again comes
+    // back to the same filters.
+    press(&b, "Back to the delegations").await;
+    b.client
+        .execute(
+            "for (const k of Object.keys(sessionStorage)) sessionStorage.setItem(k, 'acc_revoked');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.client.refresh().await.unwrap();
+    wait_for_text(&b, "Your session has ended").await;
+    sign_in(&b, &token).await;
+    eventually("the same filters after signing in again", WAIT, || async {
+        let q = org(
+            &b,
+            "const q = root.getElementById('org-q'); return q ? q.value : null;",
+        )
+        .await;
+        let status = org(
+            &b,
+            "const s = root.getElementById('org-status'); return s ? s.value : null;",
+        )
+        .await;
+        (q == "Rahimi" && status == "pending").then_some(())
+    })
+    .await;
+
+    // Export the Member States' participants as CSV through the view: the
+    // file holds exactly their participants, in protocol order.
+    press(&b, "Clear filters").await;
+    set(&b, "org-kind", "member_state").await;
+    press(&b, "Participants (CSV)").await;
+    let today = b
+        .client
+        .execute(
+            "const d = new Date(); return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let file = b.downloads().join(format!(
+        "{EVENT}-participants-{}.csv",
+        today.as_str().unwrap()
+    ));
+    let csv = eventually("the CSV download", WAIT, || {
+        let file = file.clone();
+        async move {
+            std::fs::read_to_string(&file)
+                .ok()
+                .filter(|s| s.ends_with('\n'))
+        }
+    })
+    .await;
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    let header = csv_fields(lines.next().unwrap());
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<Vec<String>> = lines.map(csv_fields).collect();
+    let states = total(&server, &token, "kind=member_state").await;
+    assert_eq!(
+        rows.len(),
+        states * 2,
+        "two participants per Member State delegation"
+    );
+    assert!(
+        rows.iter()
+            .all(|r| r[col("delegation_kind")] == "member_state")
+    );
+    let countries: Vec<String> = rows.iter().map(|r| fold(&r[col("country")])).collect();
+    assert!(
+        countries.windows(2).all(|w| w[0] <= w[1]),
+        "countries in protocol order"
+    );
+    for pair in rows.chunks(2) {
+        assert_eq!(
+            pair[0][col("category")],
+            "head_of_delegation",
+            "the head first: {pair:?}"
+        );
+    }
+
+    // The provisional list and the badge sheets, on screen and printed.
+    press(&b, "List of participants").await;
+    wait_for_text(&b, "Provisional list of participants").await;
+    assert_accessible(&b, "list of participants").await;
+    b.screenshot("organiser-participants").await;
+    let pdf = print_pdf(&b, "organiser-participants").await;
+    assert!(pdf.starts_with(b"%PDF"));
+    press(&b, "Badges").await;
+    eventually("badges", WAIT, || async {
+        org(&b, "return root.querySelectorAll('.org-badge').length;")
+            .await
+            .as_u64()
+            .filter(|n| *n == 200)
+    })
+    .await;
+    let qr = org(
+        &b,
+        "return root.querySelectorAll('.org-badge__qr path').length;",
+    )
+    .await;
+    assert_eq!(qr, 200, "every badge has a QR code");
+    assert_accessible(&b, "badges").await;
+    b.screenshot("organiser-badges").await;
+    let pdf = print_pdf(&b, "organiser-badges").await;
+    assert!(pdf.starts_with(b"%PDF"));
+
+    assert_no_console_errors(&b, "at the end").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn values_are_shown_as_text_and_never_run() {
+    let server = TestServer::start().await;
+    let payloads = [
+        "<img src=x onerror=\"window.__xss=1\">",
+        "<script>window.__xss=2</script>",
+        "\"><svg onload=window.__xss=3>",
+    ];
+    let client = reqwest::Client::new();
+    let mut stored = Vec::new();
+    for (i, p) in payloads.iter().enumerate() {
+        let mut r = seed::registration(9, 2);
+        r["delegation"]["organisation"] = Value::from(format!("NGO {p}"));
+        r["members"][0]["function"] = Value::from(*p);
+        r["members"][0]["institution"] = Value::from(*p);
+        r["members"][1]["accessibility"] = Value::from(*p);
+        r["members"][1]["dietary"] = Value::from(*p);
+        let (status, body) = seed::post(&client, &server, &format!("xss-{i}-key"), &r).await;
+        assert_eq!(status, 201, "{body}");
+        stored.push(*p);
+    }
+    let token = server.organiser_token();
+    let b = Browser::start().await;
+    b.client.goto(&server.url("/organiser.html")).await.unwrap();
+    sign_in(&b, &token).await;
+    wait_for_text(&b, "3registrations").await;
+    for tab in ["Delegations", "List of participants", "Badges"] {
+        press(&b, tab).await;
+        if tab == "List of participants" {
+            // These delegations did not agree to be listed: show them anyway.
+            org(&b, "root.getElementById('org-consenting').click();").await;
+        }
+        for p in &stored {
+            wait_for_text(&b, p).await;
+        }
+    }
+    press(&b, "Delegations").await;
+    press(&b, "Review").await;
+    wait_for_text(&b, "Audit trail").await;
+    // Protocol order puts `NGO "><svg…` first (`"` sorts before `<`); its
+    // detail shows the payload in the name, function, institution and needs.
+    let svg = stored[2];
+    wait_for_text(&b, &format!("NGO {svg}")).await;
+    let shown = text(&b).await.matches(svg).count();
+    assert!(
+        shown >= 5,
+        "the payload appears as text in every field ({shown})"
+    );
+    let injected = org(
+        &b,
+        "return [window.__xss ?? null, root.querySelectorAll('script, img[src=x], svg[onload]').length];",
+    )
+    .await;
+    assert_eq!(
+        injected,
+        serde_json::json!([null, 0]),
+        "a payload ran or became markup"
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delegates_never_download_organiser_code() {
+    let server = TestServer::start().await;
+    let b = Browser::start().await;
+    b.client.goto(&server.url("/")).await.unwrap();
+    eventually("the registration form", WAIT, || async {
+        b.client
+            .execute("return performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm'));", vec![])
+            .await
+            .ok()?
+            .as_bool()
+            .filter(|x| *x)
+    })
+    .await;
+    let organiser = b
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map((r) => r.name).filter((n) => n.includes('organiser'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(organiser, serde_json::json!([]));
+    b.close().await;
+}
