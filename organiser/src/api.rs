@@ -179,7 +179,7 @@ impl Api {
             code: "response.unreadable".into(),
             detail: format!("The server's list could not be read: {e}"),
         })?;
-        Ok(list.registrations.into_iter().map(Entry::new).collect())
+        Ok(crate::roster::load(list.registrations))
     }
 
     pub async fn detail(&self, token: &str, id: &str) -> Result<Detail, ApiError> {

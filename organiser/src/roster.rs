@@ -43,6 +43,9 @@ pub struct Entry {
     /// Protocol rank and folded name.
     protocol_key: (u8, String),
     head_folded: String,
+    /// Position in protocol order among all entries ([`load`] sets it), so
+    /// sorting compares numbers rather than names.
+    position: usize,
 }
 
 impl Entry {
@@ -59,6 +62,7 @@ impl Entry {
             protocol_key: protocol::delegation_key(&r.delegation),
             head_folded: head.as_deref().map(protocol::fold).unwrap_or_default(),
             head,
+            position: 0,
             id: listed.id,
             reference: listed.reference,
             status: listed.status,
@@ -78,6 +82,17 @@ impl Entry {
             .cmp(&other.protocol_key)
             .then_with(|| self.reference.cmp(&other.reference))
     }
+}
+
+/// Entries from the list endpoint, each knowing its place in protocol order.
+pub fn load(listed: Vec<Listed>) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = listed.into_iter().map(Entry::new).collect();
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| entries[a].protocol_cmp(&entries[b]));
+    for (position, index) in order.into_iter().enumerate() {
+        entries[index].position = position;
+    }
+    entries
 }
 
 /// What the delegations table is sorted by.
@@ -152,7 +167,7 @@ pub fn select(entries: &[Entry], filter: &Filter, sort: Sort) -> Vec<usize> {
         } else {
             primary
         };
-        let tie = a.protocol_cmp(b);
+        let tie = a.position.cmp(&b.position);
         primary.then(if sort.by == SortBy::Protocol && sort.descending {
             tie.reverse()
         } else {
@@ -184,7 +199,7 @@ pub fn participants(
     category: Option<&str>,
 ) -> Vec<Participant> {
     let mut delegations = selected.to_vec();
-    delegations.sort_by(|&a, &b| entries[a].protocol_cmp(&entries[b]));
+    delegations.sort_by_key(|&i| entries[i].position);
     let mut out = Vec::new();
     for entry in delegations {
         let members = &entries[entry].registration.members;
@@ -260,8 +275,8 @@ mod tests {
         country: Option<&str>,
         org: Option<&str>,
         members: &[(&str, &str)],
-    ) -> Entry {
-        Entry::new(Listed {
+    ) -> Listed {
+        Listed {
             id: format!("id-{reference}"),
             reference: reference.into(),
             status: Status::Pending,
@@ -285,11 +300,11 @@ mod tests {
                     .collect(),
                 ..Default::default()
             },
-        })
+        }
     }
 
     fn entries() -> Vec<Entry> {
-        vec![
+        load(vec![
             entry(
                 "01",
                 DelegationKind::Ngo,
@@ -318,7 +333,7 @@ mod tests {
                 Some("UNODC"),
                 &[("delegate", "Smith"), ("adviser", "Brown")],
             ),
-        ]
+        ])
     }
 
     fn names(entries: &[Entry], order: &[usize]) -> Vec<String> {

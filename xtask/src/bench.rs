@@ -4,6 +4,8 @@
 //! - sizes of the release build (here);
 //! - the widget in headless Chromium: ready time against a static form,
 //!   keystroke-to-DOM latency with 100 members (`accredit-e2e` bench);
+//! - the organiser view with 10,000 participants: first load, search
+//!   keystroke (`accredit-e2e` bench `organiser`);
 //! - the server: ingest, latency under load, export, memory
 //!   (`accredit-server` bench), when that bench exists.
 
@@ -72,6 +74,18 @@ pub fn run(args: &[String]) -> Result {
     )?;
     report += "\n## Widget\n\n";
     report += &read_part(&out.join("widget.md"))?;
+
+    step("The organiser view in headless Chromium (10,000 participants)");
+    util::run(
+        cargo()
+            .args(["bench", "--package", "accredit-e2e", "--bench", "organiser"])
+            .env("ACCREDIT_DIST", &dist.dir)
+            .env("ACCREDIT_SERVER_BIN", &server_bin)
+            .env("CHROMEDRIVER", &browser.chromedriver)
+            .env("CHROMIUM", &browser.chromium),
+    )?;
+    report += "\n## Organiser view\n\n";
+    report += &read_part(&out.join("organiser.md"))?;
 
     if root().join("server/benches/server.rs").is_file() {
         step("The server (ingest, latency, export, memory)");

@@ -85,12 +85,14 @@ pub fn build() -> Result<Dist> {
     let widget = compile(
         "accredit",
         "the registration widget",
+        Goal::Size,
         &bindgen.cli,
         &wasm_opt,
     )?;
     let organiser = compile(
         "accredit-organiser",
         "the organiser view",
+        Goal::Speed,
         &bindgen.cli,
         &wasm_opt,
     )?;
@@ -173,24 +175,55 @@ struct Compiled {
     glue: Vec<u8>,
 }
 
-/// Cargo (wasm-release) → wasm-bindgen → wasm-opt -Oz, for one package.
-fn compile(package: &str, what: &str, bindgen: &Path, wasm_opt: &Path) -> Result<Compiled> {
-    step(&format!(
-        "Compiling {what} for wasm32 (profile wasm-release)"
-    ));
+/// What a module is optimised for.
+#[derive(Clone, Copy)]
+enum Goal {
+    /// The delegate widget: every kilobyte is a delegate's download.
+    Size,
+    /// The organiser view: filters thousands of registrations per keystroke
+    /// on an organiser's office connection.
+    Speed,
+}
+
+impl Goal {
+    fn profile(self) -> &'static str {
+        match self {
+            Goal::Size => "wasm-release",
+            Goal::Speed => "wasm-speed",
+        }
+    }
+
+    fn wasm_opt_level(self) -> &'static str {
+        match self {
+            Goal::Size => "-Oz",
+            Goal::Speed => "-O3",
+        }
+    }
+}
+
+/// Cargo (the goal's profile) → wasm-bindgen → wasm-opt, for one package.
+fn compile(
+    package: &str,
+    what: &str,
+    goal: Goal,
+    bindgen: &Path,
+    wasm_opt: &Path,
+) -> Result<Compiled> {
+    let profile = goal.profile();
+    step(&format!("Compiling {what} for wasm32 (profile {profile})"));
     run(cargo().args([
         "build",
         "--package",
         package,
         "--lib",
         "--profile",
-        "wasm-release",
+        profile,
         "--target",
         WASM_TARGET,
     ]))?;
     let compiled = target_dir()
         .join(WASM_TARGET)
-        .join(format!("wasm-release/{}.wasm", package.replace('-', "_")));
+        .join(format!("{profile}/{}.wasm", package.replace('-', "_")));
 
     let staging = target_dir().join(format!("{package}-dist"));
     reset_dir(&staging)?;
@@ -202,11 +235,14 @@ fn compile(package: &str, what: &str, bindgen: &Path, wasm_opt: &Path) -> Result
         .args(["--out-name", package, "--out-dir"])
         .arg(&staging))?;
 
-    step(&format!("Optimising {what} for size (wasm-opt -Oz)"));
+    step(&format!(
+        "Optimising {what} (wasm-opt {})",
+        goal.wasm_opt_level()
+    ));
     let optimised = staging.join(format!("{package}.opt.wasm"));
     run(Command::new(wasm_opt)
         .arg(staging.join(format!("{package}_bg.wasm")))
-        .arg("-Oz")
+        .arg(goal.wasm_opt_level())
         // The features rustc enables by default for wasm32-unknown-unknown.
         .args([
             "--enable-bulk-memory",

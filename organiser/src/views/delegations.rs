@@ -7,13 +7,13 @@ use super::exports::Exports;
 use super::filters::Filters;
 use crate::app::Ctx;
 use crate::browser;
-use crate::roster::{Entry, SortBy};
+use crate::roster::SortBy;
 use accredit_model::review::protocol;
 use leptos::prelude::*;
 
 /// Rows per page: enough to scan, few enough that paging stays instant
 /// with thousands of registrations.
-pub const PAGE_SIZE: usize = 50;
+pub const PAGE_SIZE: usize = 25;
 
 #[component]
 pub fn Delegations() -> impl IntoView {
@@ -52,8 +52,12 @@ fn Table() -> impl IntoView {
     };
     let expanded = RwSignal::new(Vec::<String>::new());
     view! {
-        <table class="org-table" part="table">
+        <table class="org-table org-table--delegations" part="table">
             <caption class="org-visually-hidden">"Delegations, " {move || format!("page {} of {}", page() + 1, pages())}</caption>
+            <colgroup>
+                <col class="org-col--name"/><col class="org-col--head"/><col class="org-col--members"/>
+                <col class="org-col--status"/><col class="org-col--submitted"/><col class="org-col--actions"/>
+            </colgroup>
             <thead>
                 <tr>
                     <SortHeader by=SortBy::Name label="Country or organisation"/>
@@ -66,10 +70,9 @@ fn Table() -> impl IntoView {
             </thead>
             <For
                 each=rows
-                key=move |&i| ctx.entries.with_untracked(|e| (e[i].id.clone(), e[i].status, e[i].updated_at.clone()))
+                key=move |&i| ctx.entries.with_untracked(|e| (i, e[i].id.clone(), e[i].status, e[i].updated_at.clone()))
                 children=move |i| {
-                    let entry = ctx.entries.with_untracked(|e| e[i].clone());
-                    view! { <Row entry=entry expanded=expanded/> }
+                    view! { <Row index=i expanded=expanded/> }
                 }
             />
         </table>
@@ -122,10 +125,24 @@ fn SortHeader(by: SortBy, label: &'static str, #[prop(optional)] numeric: bool) 
 }
 
 #[component]
-fn Row(entry: Entry, expanded: RwSignal<Vec<String>>) -> impl IntoView {
+fn Row(index: usize, expanded: RwSignal<Vec<String>>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let id = entry.id.clone();
-    let members_id = format!("org-members-{}", entry.id);
+    // Only what the row shows: cloning whole registrations for every row of
+    // every keystroke's results would be wasted work.
+    let (id, name, reference, head, status, created_at, count) = ctx.entries.with_untracked(|e| {
+        let entry = &e[index];
+        (
+            entry.id.clone(),
+            entry.name.clone(),
+            entry.reference.clone(),
+            entry.head.clone().unwrap_or_else(|| "—".into()),
+            entry.status,
+            entry.created_at.clone(),
+            entry.registration.members.len(),
+        )
+    });
+    let submitted = browser::format_timestamp(&created_at);
+    let members_id = format!("org-members-{id}");
     let is_open = {
         let id = id.clone();
         Signal::derive(move || expanded.with(|e| e.contains(&id)))
@@ -145,24 +162,7 @@ fn Row(entry: Entry, expanded: RwSignal<Vec<String>>) -> impl IntoView {
         let id = id.clone();
         move |_| ctx.set_view(|v| v.open = Some(id.clone()))
     };
-    let event = ctx.event.get_value();
-    let members: Vec<(String, String, String, String)> =
-        protocol::member_order(&event, &entry.registration.members)
-            .into_iter()
-            .map(|i| {
-                let m = &entry.registration.members[i];
-                (
-                    format!("{} {} {}", m.honorific, m.given_names, m.family_name)
-                        .trim()
-                        .to_owned(),
-                    ctx.category_label(&m.category),
-                    m.function.clone(),
-                    m.email.clone(),
-                )
-            })
-            .collect();
-    let count = members.len();
-    let label = format!("Members of {}", entry.name);
+    let label = format!("Members of {name}");
     view! {
         <tbody class="org-row">
             <tr>
@@ -170,33 +170,59 @@ fn Row(entry: Entry, expanded: RwSignal<Vec<String>>) -> impl IntoView {
                     <button type="button" class="org-expand" aria-expanded=move || if is_open.get() { "true" } else { "false" }
                         aria-controls=members_id.clone() on:click=toggle>
                         <span class="org-expand__icon" aria-hidden="true"></span>
-                        {entry.name.clone()}
+                        {name.clone()}
                     </button>
-                    <span class="org-reference">{entry.reference.clone()}</span>
+                    <span class="org-reference">{reference}</span>
                 </th>
-                <td>{entry.head.clone().unwrap_or_else(|| "—".into())}</td>
+                <td>{head}</td>
                 <td class="org-num">{count}</td>
-                <td><span class="org-status" data-status=entry.status.as_str()>{status_label(entry.status)}</span></td>
-                <td>{browser::format_timestamp(&entry.created_at)}</td>
+                <td><span class="org-status" data-status=status.as_str()>{status_label(status)}</span></td>
+                <td>{submitted}</td>
                 <td>
                     <button type="button" class="org-link" on:click=open_detail>
-                        "Review" <span class="org-visually-hidden">{format!(" {}", entry.name)}</span>
+                        "Review" <span class="org-visually-hidden">{format!(" {name}")}</span>
                     </button>
                 </td>
             </tr>
-            <tr id=members_id hidden=move || !is_open.get()>
-                <td colspan="6">
-                    <table class="org-table org-table--nested">
-                        <caption class="org-visually-hidden">{label}</caption>
-                        <thead><tr><th scope="col">"Name"</th><th scope="col">"Category"</th><th scope="col">"Function"</th><th scope="col">"E-mail"</th></tr></thead>
-                        <tbody>
-                            {members.into_iter().map(|(name, category, function, email)| view! {
-                                <tr><th scope="row">{name}</th><td>{category}</td><td>{function}</td><td>{email}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </td>
-            </tr>
+            // Built when opened: most rows never are, and rendering them
+            // all would slow every keystroke.
+            {move || is_open.get().then(|| view! {
+                <tr id=members_id.clone()>
+                    <td colspan="6"><Members index=index label=label.clone()/></td>
+                </tr>
+            })}
         </tbody>
+    }
+}
+
+/// A delegation's members, in protocol order.
+#[component]
+fn Members(index: usize, label: String) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let members = ctx
+        .entries
+        .with_untracked(|e| e[index].registration.members.clone());
+    let members = &members;
+    let order = ctx
+        .event
+        .with_value(|event| protocol::member_order(event, members));
+    let rows = order
+        .into_iter()
+        .map(|i| {
+            let m = &members[i];
+            let name = format!("{} {} {}", m.honorific, m.given_names, m.family_name)
+                .trim()
+                .to_owned();
+            let category = ctx.category_label(&m.category);
+            let (function, email) = (m.function.clone(), m.email.clone());
+            view! { <tr><th scope="row">{name}</th><td>{category}</td><td>{function}</td><td>{email}</td></tr> }
+        })
+        .collect_view();
+    view! {
+        <table class="org-table org-table--nested">
+            <caption class="org-visually-hidden">{label}</caption>
+            <thead><tr><th scope="col">"Name"</th><th scope="col">"Category"</th><th scope="col">"Function"</th><th scope="col">"E-mail"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
     }
 }
