@@ -4,11 +4,13 @@
 // configures no paths, then mounts the widget on every element marked
 // `data-accredit`. The glue code, the WebAssembly module and each event's
 // configuration are requested at once, in parallel, before anything runs.
+// The stylesheet travels inside the glue module (`STYLES`) and is adopted as
+// a constructed stylesheet, so it costs no request of its own and needs no
+// 'unsafe-inline' in the host's CSP.
 // The placeholders are filled in by `cargo xtask dist`.
 const here = (name) => new URL(name, import.meta.url).href;
 const GLUE = here("__ACCREDIT_GLUE__");
 const WASM = here("__ACCREDIT_WASM__");
-const CSS = here("__ACCREDIT_CSS__");
 // The module again as a script, and each language's catalogue as JSON and
 // as a script; a catalogue is loaded only when its language is spoken.
 const WASM_SCRIPT = here("__ACCREDIT_WASM_SCRIPT__");
@@ -76,12 +78,17 @@ function configFor(host) {
     .catch(() => null);
 }
 
-function addStylesheet() {
-  if ([...document.styleSheets].some((s) => s.href === CSS)) return;
-  const link = document.createElement("link");
-  link.rel = "stylesheet";
-  link.href = CSS;
-  document.head.append(link);
+let sheet;
+/** Gives `root` (the document, or a widget's shadow root) the widget's
+ * styles, once; one constructed sheet is shared by every root. */
+function adoptStyles(glue, root) {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(glue.STYLES);
+  }
+  if (!root.adoptedStyleSheets.includes(sheet)) {
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  }
 }
 
 async function mountHosts(hosts) {
@@ -99,6 +106,7 @@ async function mountHosts(hosts) {
   }
   await Promise.all(
     hosts.map(async (host, i) => {
+      adoptStyles(glue, host.getRootNode());
       const config = await configs[i];
       if (config === null) {
         glue.mount(host);
@@ -118,13 +126,12 @@ async function mountHosts(hosts) {
 export async function mountAll() {
   const hosts = [...document.querySelectorAll(SELECTOR)];
   if (hosts.length === 0) return;
-  addStylesheet();
   for (const host of hosts) host.setAttribute("data-accredit-mounted", "");
   await mountHosts(hosts);
 }
 
 /** `<accredit-registration endpoint event lang>`: the widget in a shadow
- * root with its own stylesheet, so the page's CSS cannot reach in and the
+ * root with its own styles, so the page's CSS cannot reach in and the
  * widget's cannot leak out. */
 class AccreditRegistration extends HTMLElement {
   static observedAttributes = ["lang"];
@@ -140,9 +147,6 @@ class AccreditRegistration extends HTMLElement {
   connectedCallback() {
     if (this.shadowRoot) return;
     const root = this.attachShadow({ mode: "open" });
-    const sheet = document.createElement("link");
-    sheet.rel = "stylesheet";
-    sheet.href = CSS;
     const container = document.createElement("div");
     for (const { name, value } of this.attributes) {
       if (["endpoint", "event", "lang", "config"].includes(name)) {
@@ -151,13 +155,8 @@ class AccreditRegistration extends HTMLElement {
         container.setAttribute(name, value);
       }
     }
-    root.append(sheet, container);
-    // First render styled: wait for the stylesheet (or its failure).
-    const styled = new Promise((done) => {
-      sheet.onload = done;
-      sheet.onerror = done;
-    });
-    styled.then(() => mountHosts([container]));
+    root.append(container);
+    mountHosts([container]);
   }
 }
 

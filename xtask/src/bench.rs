@@ -10,7 +10,7 @@
 //!   (`accredit-server` bench), when that bench exists.
 
 use crate::dist;
-use crate::sizes::kb;
+use crate::sizes::{self, kb};
 use crate::toolchain;
 use crate::util::{self, Result, cargo, root, step};
 use std::fs;
@@ -52,6 +52,19 @@ pub fn run(args: &[String]) -> Result {
             verdict(catalogue.sizes.brotli <= CATALOGUE_BUDGET)
         );
     }
+    // The framework's share: the smallest Leptos form, built the same way.
+    let floor = dist::compile(
+        "accredit-size-floor",
+        "the size floor (a one-field Leptos form)",
+        dist::Goal::Size,
+        &toolchain::wasm_bindgen()?.cli,
+        &toolchain::wasm_opt()?,
+    )?;
+    let floor_brotli = sizes::brotli(&floor.wasm).len() + sizes::brotli(&floor.glue).len();
+    report += &format!(
+        "| Size floor: a one-field Leptos form (wasm + glue), brotli | {} | | for reference |\n",
+        kb(floor_brotli)
+    );
     let loader = dist.file("loader").sizes.brotli;
     report += &format!(
         "| Loader (`accredit.js`), brotli | {} | {} | {} |\n",

@@ -39,7 +39,8 @@ impl Dist {
     /// What a delegate's browser downloads for the widget: wasm, its JS glue,
     /// the loader and the stylesheet.
     pub fn delegate_bundle(&self) -> Sizes {
-        ["wasm", "js", "loader", "css"]
+        // The stylesheet is inside the glue module (`STYLES`).
+        ["wasm", "js", "loader"]
             .iter()
             .map(|r| self.file(r).sizes)
             .fold(Sizes::default(), Sizes::add)
@@ -51,14 +52,23 @@ impl Dist {
     }
 
     pub fn size_table(&self) -> String {
-        let mut rows: Vec<(String, Sizes)> = ["wasm", "js", "loader", "css"]
+        let mut rows: Vec<(String, Sizes)> = ["wasm", "js", "loader"]
             .iter()
             .map(|r| {
                 let f = self.file(r);
-                (format!("`{}`", f.name), f.sizes)
+                let note = if *r == "js" { " (glue and styles)" } else { "" };
+                (format!("`{}`{note}", f.name), f.sizes)
             })
             .collect();
         rows.push(("**Delegate bundle**".into(), self.delegate_bundle()));
+        let css = self.file("css");
+        rows.push((
+            format!(
+                "`{}` (the same styles as a file; the widget does not load it)",
+                css.name
+            ),
+            css.sizes,
+        ));
         if let Some(f) = self.files.iter().find(|f| f.role == "wasm-script") {
             rows.push((format!("`{}` (`?load=script` hosts only)", f.name), f.sizes));
         }
@@ -116,8 +126,20 @@ pub fn build() -> Result<Dist> {
         ))
         .as_bytes(),
     )?;
-    let glue = write_hashed(&dist, "js", "accredit", "js", &widget.glue)?;
-    let css = write_hashed(&dist, "css", "accredit", "css", stylesheet()?.as_bytes())?;
+    let styles = stylesheet()?;
+    // The styles ride in the glue module: no request of their own before the
+    // first render, and adopted as a constructed stylesheet (no CSS
+    // 'unsafe-inline' needed on the host page).
+    let mut glue_src = widget.glue;
+    glue_src.extend_from_slice(
+        format!(
+            "\nexport const STYLES = {};\n",
+            serde_json::to_string(&styles).expect("a string serialises")
+        )
+        .as_bytes(),
+    );
+    let glue = write_hashed(&dist, "js", "accredit", "js", &glue_src)?;
+    let css = write_hashed(&dist, "css", "accredit", "css", styles.as_bytes())?;
     let mut catalogues = Vec::new();
     let mut catalogue_names = serde_json::Map::new();
     for (lang, json) in catalogues::build()? {
@@ -145,7 +167,6 @@ pub fn build() -> Result<Dist> {
         .map_err(|e| format!("cannot read src/js/accredit.js: {e}"))?;
     let loader_src = fill(&loader_src, "__ACCREDIT_GLUE__", &glue.name)?;
     let loader_src = fill(&loader_src, "__ACCREDIT_WASM__", &wasm.name)?;
-    let loader_src = fill(&loader_src, "__ACCREDIT_CSS__", &css.name)?;
     let loader_src = fill(&loader_src, "__ACCREDIT_WASM_SCRIPT__", &wasm_module.name)?;
     let loader_src = fill(
         &loader_src,
@@ -170,14 +191,14 @@ pub fn build() -> Result<Dist> {
 }
 
 /// A compiled, bound and optimised module and its JS glue.
-struct Compiled {
-    wasm: Vec<u8>,
-    glue: Vec<u8>,
+pub struct Compiled {
+    pub wasm: Vec<u8>,
+    pub glue: Vec<u8>,
 }
 
 /// What a module is optimised for.
 #[derive(Clone, Copy)]
-enum Goal {
+pub enum Goal {
     /// The delegate widget: every kilobyte is a delegate's download.
     Size,
     /// The organiser view: filters thousands of registrations per keystroke
@@ -202,7 +223,7 @@ impl Goal {
 }
 
 /// Cargo (the goal's profile) → wasm-bindgen → wasm-opt, for one package.
-fn compile(
+pub fn compile(
     package: &str,
     what: &str,
     goal: Goal,

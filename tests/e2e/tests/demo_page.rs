@@ -31,6 +31,37 @@ async fn demo_page_mounts_the_widget_without_console_errors() {
 
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
+
+    // What the page asked for before the form was ready: the loader, the
+    // glue (which carries the styles), the module and the event; nothing
+    // else (English needs no catalogue).
+    let before_ready = browser
+        .client
+        .execute(
+            "const ready = performance.getEntriesByName('accredit:ready')[0].startTime;
+             return performance.getEntriesByType('resource')
+               .filter((r) => r.startTime < ready)
+               .map((r) => new URL(r.name).pathname);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let paths: Vec<&str> = before_ready
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
+    assert_eq!(paths.len(), 4, "requests before first render: {paths:?}");
+    assert!(paths[0].ends_with("/accredit.js"), "{paths:?}");
+    assert!(paths.iter().any(|p| p.ends_with(".wasm")), "{paths:?}");
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.ends_with("/events/islamabad-tip-som")),
+        "{paths:?}"
+    );
+    assert!(!paths.iter().any(|p| p.ends_with(".css")), "{paths:?}");
     browser.screenshot("demo-page").await;
     browser.close().await;
 }
