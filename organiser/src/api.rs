@@ -146,6 +146,22 @@ fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
 
+/// Sends a request and reads its JSON answer; any status but 2xx is the
+/// server's problem (401: signed out), and an answer that does not parse is
+/// reported with what could not be read.
+async fn send<T: serde::de::DeserializeOwned>(request: Request) -> Result<T, ApiError> {
+    let res = request.send().await.map_err(|_| ApiError::Network)?;
+    if !res.ok() {
+        return Err(problem(res).await);
+    }
+    let text = res.text().await.map_err(|_| ApiError::Network)?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Problem {
+        status: res.status(),
+        code: "response.unreadable".into(),
+        detail: format!("The server's answer could not be read: {e}"),
+    })
+}
+
 impl Api {
     fn url(&self, path: &str) -> String {
         format!("{}/events/{}{path}", self.endpoint, self.event)
@@ -153,45 +169,30 @@ impl Api {
 
     /// The public event configuration (categories, colours, deadline).
     pub async fn event(&self) -> Result<EventConfig, ApiError> {
-        let res = Request::get(&self.url(""))
-            .send()
-            .await
-            .map_err(|_| ApiError::Network)?;
-        if !res.ok() {
-            return Err(problem(res).await);
-        }
-        res.json().await.map_err(|_| ApiError::Network)
+        send(
+            Request::get(&self.url(""))
+                .build()
+                .map_err(|_| ApiError::Network)?,
+        )
+        .await
     }
 
     /// Every registration of the event, with its payload.
     pub async fn registrations(&self, token: &str) -> Result<Vec<Entry>, ApiError> {
-        let res = Request::get(&self.url("/registrations?include=registration"))
+        let request = Request::get(&self.url("/registrations?include=registration"))
             .header("Authorization", &bearer(token))
-            .send()
-            .await
+            .build()
             .map_err(|_| ApiError::Network)?;
-        if !res.ok() {
-            return Err(problem(res).await);
-        }
-        let text = res.text().await.map_err(|_| ApiError::Network)?;
-        let list: ListResponse = serde_json::from_str(&text).map_err(|e| ApiError::Problem {
-            status: 200,
-            code: "response.unreadable".into(),
-            detail: format!("The server's list could not be read: {e}"),
-        })?;
+        let list: ListResponse = send(request).await?;
         Ok(crate::roster::load(list.registrations))
     }
 
     pub async fn detail(&self, token: &str, id: &str) -> Result<Detail, ApiError> {
-        let res = Request::get(&self.url(&format!("/registrations/{id}")))
+        let request = Request::get(&self.url(&format!("/registrations/{id}")))
             .header("Authorization", &bearer(token))
-            .send()
-            .await
+            .build()
             .map_err(|_| ApiError::Network)?;
-        if !res.ok() {
-            return Err(problem(res).await);
-        }
-        res.json().await.map_err(|_| ApiError::Network)
+        send(request).await
     }
 
     /// Approves, rejects or requests changes, with a note for the audit trail.
@@ -203,17 +204,11 @@ impl Api {
         note: &str,
     ) -> Result<Detail, ApiError> {
         let body = serde_json::json!({"status": to, "note": note});
-        let res = Request::patch(&self.url(&format!("/registrations/{id}")))
+        let request = Request::patch(&self.url(&format!("/registrations/{id}")))
             .header("Authorization", &bearer(token))
             .json(&body)
-            .map_err(|_| ApiError::Network)?
-            .send()
-            .await
             .map_err(|_| ApiError::Network)?;
-        if !res.ok() {
-            return Err(problem(res).await);
-        }
-        res.json().await.map_err(|_| ApiError::Network)
+        send(request).await
     }
 
     /// An attachment (photo, credentials letter) as a `blob:` URL: the file
