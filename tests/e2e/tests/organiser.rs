@@ -496,3 +496,66 @@ async fn delegates_never_download_organiser_code() {
     assert_eq!(organiser, serde_json::json!([]));
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn photos_and_credentials_letters_are_fetched_with_the_token() {
+    let server = TestServer::start().await;
+    let b = Browser::start().await;
+    b.client.goto(&server.url("/organiser.html")).await.unwrap();
+    // A 400 × 500 PNG photo and a PDF letter, uploaded as the widget does.
+    let ids = b
+        .client
+        .execute_async(
+            "const [event, done] = arguments;
+             const upload = (body) => fetch(`/api/v1/events/${event}/attachments`, { method: 'POST', body })
+               .then((r) => r.json()).then((j) => j.id);
+             const c = document.createElement('canvas'); c.width = 400; c.height = 500;
+             const g = c.getContext('2d'); g.fillStyle = '#4a6fa5'; g.fillRect(0, 0, 400, 500);
+             c.toBlob((png) => Promise.all([
+               upload(png),
+               upload(new Blob(['%PDF-1.4\\n1 0 obj <<>> endobj\\ntrailer <<>>\\n%%EOF\\n'])),
+             ]).then(done), 'image/png');",
+            vec![EVENT.into()],
+        )
+        .await
+        .unwrap();
+    let (photo, letter) = (ids[0].as_str().unwrap(), ids[1].as_str().unwrap());
+    let mut r = seed::registration(0, 2);
+    r["members"][0]["photo"] = Value::from(photo);
+    r["delegation"]["credentials_letter"] = Value::from(letter);
+    let (status, body) = seed::post(&reqwest::Client::new(), &server, "with-photo-1", &r).await;
+    assert_eq!(status, 201, "{body}");
+
+    sign_in(&b, &server.organiser_token()).await;
+    wait_for_text(&b, "1registrations").await;
+    press(&b, "Badges").await;
+    let width = "const img = root.querySelector('img.org-photo');
+                 return img && img.complete && img.src.startsWith('blob:') ? img.naturalWidth : null;";
+    let shown = eventually("the photo on the badge", WAIT, || async {
+        org(&b, width).await.as_u64()
+    })
+    .await;
+    assert_eq!(shown, 400);
+    press(&b, "Delegations").await;
+    press(&b, "Review").await;
+    let shown = eventually("the photo in the detail", WAIT, || async {
+        org(&b, width).await.as_u64()
+    })
+    .await;
+    assert_eq!(shown, 400);
+    let href = eventually("the credentials letter", WAIT, || async {
+        org(
+            &b,
+            "const a = [...root.querySelectorAll('a')].find((a) => a.textContent.includes('credentials letter'));
+             return a ? a.href : null;",
+        )
+        .await
+        .as_str()
+        .map(str::to_owned)
+    })
+    .await;
+    assert!(href.starts_with("blob:"), "{href}");
+    assert_accessible(&b, "registration detail with a photo").await;
+    b.screenshot("organiser-detail").await;
+    b.close().await;
+}
