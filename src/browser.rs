@@ -51,6 +51,19 @@ pub fn nfc(s: &str) -> String {
     js_sys::JsString::from(s).normalize("NFC").into()
 }
 
+/// Lower case without accents (`Türkiye` → `turkiye`), for matching what
+/// is typed against names; done by the browser, which has the tables.
+pub fn fold(s: &str) -> String {
+    thread_local! {
+        static MARKS: js_sys::RegExp = js_sys::RegExp::new("\\p{M}", "gu");
+    }
+    let decomposed = js_sys::JsString::from(s).normalize("NFD");
+    MARKS
+        .with(|marks| decomposed.replace_by_pattern(marks, ""))
+        .to_lower_case()
+        .into()
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }

@@ -79,12 +79,31 @@ fn type_into(host: &HtmlElement, selector: &str, value: &str) {
         .unwrap();
 }
 
+/// Chooses `value` in a drop-down list, or types it into a country field
+/// (which takes a name or an ISO code) and leaves the field.
 fn choose(host: &HtmlElement, selector: &str, value: &str) {
-    let select: HtmlSelectElement = get(host, selector).unchecked_into();
-    select.set_value(value);
-    select
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    let element = get(host, selector);
+    if let Some(select) = element.dyn_ref::<HtmlSelectElement>() {
+        select.set_value(value);
+        select
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+    } else {
+        type_into(host, selector, value);
+        element
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+    }
+}
+
+fn key(host: &HtmlElement, selector: &str, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    get(host, selector).dispatch_event(&event).unwrap();
 }
 
 /// The id prefix of the widget in `host` (ids are unique per widget).
@@ -319,4 +338,60 @@ async fn identity_document_fields_follow_the_category() {
     click(&host, &format!("#{p}-members-0-visa_letter"));
     settle().await;
     assert!(find(&host, &arrival).is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_country_is_found_by_typing_and_chosen_with_the_keyboard() {
+    let host = mount();
+    settle().await;
+    let p = prefix(&host);
+    let input = format!("#{p}-delegation-country");
+    let listbox = format!("#{p}-delegation-country-listbox");
+    // Accents and case do not matter: "turk" finds Türkiye first.
+    type_into(&host, &input, "turk");
+    settle().await;
+    assert_eq!(
+        get(&host, &input).get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    let first = get(&host, &format!("{listbox} [role=option]"));
+    assert_eq!(first.text_content().as_deref(), Some("Türkiye"));
+    assert!(count(&host, &format!("{listbox} [role=option]")) >= 1);
+    // Down, Enter: chosen, the list closes, the name is shown.
+    key(&host, &input, "ArrowDown");
+    settle().await;
+    assert_eq!(
+        get(&host, &input).get_attribute("aria-activedescendant"),
+        Some(first.id())
+    );
+    key(&host, &input, "Enter");
+    settle().await;
+    let field: HtmlInputElement = get(&host, &input).unchecked_into();
+    assert_eq!(field.value(), "Türkiye");
+    assert_eq!(
+        field.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    // Text that names no country stays on screen; the answer is unset and
+    // the step says so.
+    type_into(&host, &input, "Atlantis");
+    settle().await;
+    let status = get(&host, &format!("#{p}-delegation-country ~ [role=status]"));
+    assert!(
+        status
+            .text_content()
+            .unwrap()
+            .contains("No country matches")
+    );
+    click_button(&host, "Continue");
+    settle().await;
+    let field: HtmlInputElement = get(&host, &input).unchecked_into();
+    assert_eq!(field.value(), "Atlantis", "what was typed is kept");
+    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    // An ISO code works too.
+    choose(&host, &input, "pk");
+    settle().await;
+    let field: HtmlInputElement = get(&host, &input).unchecked_into();
+    assert_eq!(field.value(), "Pakistan");
+    assert_eq!(field.get_attribute("aria-invalid"), None);
 }

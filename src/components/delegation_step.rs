@@ -2,7 +2,8 @@
 
 use super::attachment::{AttachmentField, FileKind};
 use super::choices;
-use super::field::{SelectField, TextField};
+use super::country_field::CountryField;
+use super::field::TextField;
 use crate::form::{Form, Step};
 use leptos::prelude::*;
 
@@ -55,8 +56,8 @@ pub fn DelegationStep() -> impl IntoView {
                 {move || organisations.get().into_iter().map(|name| view! { <option value=name></option> }).collect_view()}
             </datalist>
         }>
-            <SelectField path="delegation.country".into() label=form.t("ui.delegation.country")
-                hint=form.t("ui.delegation.country.hint") placeholder=form.t("ui.delegation.country.choose")
+            <CountryField path="delegation.country".into() label=form.t("ui.delegation.country")
+                hint=form.t("ui.delegation.country.hint")
                 choices=countries.clone()
                 value=Signal::derive(move || d.with(|d| d.country.clone().unwrap_or_default()))
                 on_change=Callback::new(move |v: String| d.update(|d| d.country = Some(v).filter(|v| !v.is_empty()))) />

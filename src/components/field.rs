@@ -8,15 +8,15 @@ use leptos::prelude::*;
 
 /// Ids and error state shared by a field's parts.
 #[derive(Clone)]
-struct Parts {
-    id: String,
+pub(crate) struct Parts {
+    pub(super) id: String,
     hint_id: Option<String>,
     error_id: String,
     error: Memo<Option<String>>,
 }
 
 impl Parts {
-    fn new(form: Form, path: &str, has_hint: bool) -> Parts {
+    pub(super) fn new(form: Form, path: &str, has_hint: bool) -> Parts {
         let id = form.id(path);
         let path = path.to_string();
         Parts {
@@ -27,7 +27,7 @@ impl Parts {
         }
     }
 
-    fn described_by(&self) -> Signal<Option<String>> {
+    pub(super) fn described_by(&self) -> Signal<Option<String>> {
         let (hint, error_id, error) = (self.hint_id.clone(), self.error_id.clone(), self.error);
         Signal::derive(move || {
             let ids: Vec<&str> = hint
@@ -39,7 +39,7 @@ impl Parts {
         })
     }
 
-    fn invalid(&self) -> Signal<Option<&'static str>> {
+    pub(super) fn invalid(&self) -> Signal<Option<&'static str>> {
         let error = self.error;
         Signal::derive(move || error.get().map(|_| "true"))
     }
@@ -47,7 +47,7 @@ impl Parts {
 
 /// Label, optional hint and the error message (if any), in that order.
 #[component]
-fn Frame(
+pub(super) fn Frame(
     form: Form,
     parts: Parts,
     label: String,

@@ -3,6 +3,7 @@
 pub mod attachment;
 mod choices;
 pub mod confirmation;
+pub mod country_field;
 pub mod delegation_step;
 pub mod error_summary;
 pub mod field;

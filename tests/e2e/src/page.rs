@@ -52,9 +52,21 @@ impl Browser {
         el.send_keys(text).await.expect("the text is typed");
     }
 
+    /// Chooses `value` in a drop-down list; in a country field (a
+    /// combobox), types it (an ISO code or a name) and leaves the field
+    /// with Tab, as a person would.
     pub async fn choose(&self, path: &str, value: &str) {
-        self.field(path)
-            .await
+        let field = self.field(path).await;
+        if field.tag_name().await.unwrap_or_default() == "input" {
+            field.clear().await.expect("the field clears");
+            field.send_keys(value).await.expect("the text is typed");
+            field
+                .send_keys("\u{E004}")
+                .await
+                .expect("Tab leaves the field");
+            return;
+        }
+        field
             .select_by_value(value)
             .await
             .unwrap_or_else(|e| panic!("cannot choose {value} in {path}: {e}"));

@@ -47,7 +47,7 @@ async fn switch_to(b: &Browser, lang: &str) {
 async fn switching_language_keeps_every_answer() {
     let (_server, b) = open_demo().await;
     b.fill("focal_point.given_names", "Shahida").await;
-    b.choose("delegation.country", "PK").await;
+    b.choose("delegation.country", "ES").await;
     switch_to(&b, "fr").await;
     let continue_fr = t("fr", "ui.continue");
     assert!(b.text_of(".accredit").await.contains(&continue_fr));
@@ -56,8 +56,12 @@ async fn switching_language_keeps_every_answer() {
         given.prop("value").await.unwrap().as_deref(),
         Some("Shahida")
     );
+    // The country is kept, and now named in French.
     let country = b.field("delegation.country").await;
-    assert_eq!(country.prop("value").await.unwrap().as_deref(), Some("PK"));
+    assert_eq!(
+        country.prop("value").await.unwrap().as_deref(),
+        Some("Espagne")
+    );
     b.close().await;
 }
 
