@@ -54,6 +54,9 @@ impl Ctx {
 
     pub fn sign_out(&self, reason: Option<String>) {
         self.session.with_value(Session::end);
+        // Personal data stays in memory only while someone is signed in;
+        // signing in again loads it afresh.
+        self.entries.set(Vec::new());
         self.signed_out_reason.set(reason);
         self.token.set(None);
         self.host.with_value(|h| h.emit("accredit:signed-out", &[]));

@@ -7,8 +7,15 @@ use std::process::Command;
 pub type Result<T = ()> = std::result::Result<T, String>;
 
 /// The workspace root: the parent of this crate's manifest directory.
+///
+/// Read at run time (`cargo run` sets `CARGO_MANIFEST_DIR`): a driver built
+/// in a shared target directory from another checkout must not build and
+/// test that other checkout. The compile-time value is the fallback.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    Path::new(&manifest_dir)
         .parent()
         .expect("xtask lives inside the workspace")
         .to_path_buf()

@@ -23,7 +23,7 @@ pub fn Detail(id: String) -> impl IntoView {
                 .detail(&ctx.token_now(), &id)
                 .await
                 .map_err(|e| ctx.failed(e));
-            detail.set(Some(result));
+            let _ = detail.try_set(Some(result));
         });
     }
     let back = NodeRef::<leptos::html::Button>::new();
@@ -208,7 +208,7 @@ pub fn Attachment(id: String, label: String, image: bool) -> impl IntoView {
             .attachment(&ctx.token_now(), &id)
             .await
             .map_err(|e| ctx.failed(e));
-        url.set(Some(result));
+        let _ = url.try_set(Some(result));
     });
     on_cleanup(move || {
         if let Some(Some(Ok(u))) = url.try_get_untracked() {
@@ -293,14 +293,14 @@ fn Decision(loaded: Loaded, detail: RwSignal<Option<Result<Loaded, String>>>) ->
                             ],
                         )
                     });
-                    detail.set(Some(Ok(updated)));
+                    let _ = detail.try_set(Some(Ok(updated)));
                 }
                 Err(e) => {
                     let message = ctx.failed(e);
-                    error.set(Some(message));
+                    let _ = error.try_set(Some(message));
                 }
             }
-            busy.set(false);
+            let _ = busy.try_set(false);
         });
     };
     view! {

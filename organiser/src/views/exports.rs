@@ -24,19 +24,21 @@ pub fn Exports() -> impl IntoView {
             let api = ctx.api.get_value();
             let result = api
                 .export(&ctx.token_now(), what, &query, move |p| {
-                    progress.set(Some(p))
+                    let _ = progress.try_set(Some(p));
                 })
                 .await;
-            progress.set(None);
+            let _ = progress.try_set(None);
             match result {
                 Ok(()) => {
                     let text = format!("{} downloaded.", what.label());
                     ctx.announce.set(text.clone());
                     ctx.host
                         .with_value(|h| h.emit("accredit:exported", &[("file", what.path())]));
-                    message.set(Some((false, text)));
+                    let _ = message.try_set(Some((false, text)));
                 }
-                Err(e) => message.set(Some((true, ctx.failed(e)))),
+                Err(e) => {
+                    let _ = message.try_set(Some((true, ctx.failed(e))));
+                }
             }
         });
     };

@@ -42,15 +42,15 @@ pub fn SignIn() -> impl IntoView {
                     ready(&ctx);
                 }
                 Err(ApiError::SignedOut) => {
-                    error.set(Some("This token is not accepted for this event. Check that you copied all of it.".into()));
+                    let _ = error.try_set(Some("This token is not accepted for this event. Check that you copied all of it.".into()));
                     focus(input);
                 }
                 Err(other) => {
-                    error.set(Some(other.message()));
+                    let _ = error.try_set(Some(other.message()));
                     focus(input);
                 }
             }
-            busy.set(false);
+            let _ = busy.try_set(false);
         });
     };
     view! {
