@@ -29,6 +29,9 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
+            // Its own process group, with the Chromium it starts, so a test
+            // that fails half-way leaves no browser behind (see Drop).
+            .process_group(0)
             .spawn()
             .expect("chromedriver starts");
         let profile = tempfile::tempdir().expect("a temporary browser profile");
@@ -149,6 +152,20 @@ impl Browser {
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill().await;
+    }
+}
+
+impl Drop for Browser {
+    /// Kills ChromeDriver and every Chromium process it started, also when a
+    /// test panics before `close` (they would otherwise keep running and
+    /// skew later benchmarks).
+    fn drop(&mut self) {
+        if let Some(pid) = self.driver.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &format!("-{pid}")])
+                .stderr(std::process::Stdio::null())
+                .status();
+        }
     }
 }
 
