@@ -13,6 +13,9 @@ use accredit_model::review::Filter;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// How long the URL hash waits for typing to pause.
+const HASH_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Shared state of one organiser view.
 #[derive(Clone, Copy)]
 pub struct Ctx {
@@ -187,8 +190,25 @@ fn Workspace(
         signed_out_reason: RwSignal::new(None),
     };
     provide_context(ctx);
-    // The view state lives in the URL hash (bookmarks, reloads, signing in again).
-    Effect::new(move |_| browser::replace_hash(&view.with(ViewState::to_hash)));
+    // The view state lives in the URL hash (bookmarks, reloads, signing in
+    // again), written once typing pauses: `history.replaceState` on every
+    // keystroke would cost more than filtering does.
+    let pending_hash = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let hash = view.with(ViewState::to_hash);
+        if let Some(handle) = pending_hash.get_value() {
+            handle.clear();
+        }
+        let write = move || browser::replace_hash(&hash);
+        pending_hash.set_value(set_timeout_with_handle(write, HASH_DELAY).ok());
+    });
+    // Leaving or reloading the page before the pause: write it now.
+    let flush = window_event_listener(leptos::ev::pagehide, move |_| {
+        if let Some(state) = view.try_with_untracked(ViewState::to_hash) {
+            browser::replace_hash(&state);
+        }
+    });
+    on_cleanup(move || flush.remove());
 
     // A token kept from earlier in this tab: load straight away.
     let loading = RwSignal::new(token.get_untracked().is_some());

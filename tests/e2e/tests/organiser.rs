@@ -232,15 +232,15 @@ async fn organisers_filter_decide_export_and_print_500_registrations() {
             .then_some(shown)
     })
     .await;
-    let hash = b
-        .client
-        .execute("return location.hash;", vec![])
-        .await
-        .unwrap();
-    assert!(
-        hash.as_str().unwrap().contains("q=Rahimi"),
-        "{hash} keeps the filter"
-    );
+    eventually("the URL hash to keep the filter", WAIT, || async {
+        let hash = b
+            .client
+            .execute("return location.hash;", vec![])
+            .await
+            .ok()?;
+        hash.as_str()?.contains("q=Rahimi").then_some(())
+    })
+    .await;
     set(&b, "org-status", "pending").await;
     set(&b, "org-kind", "member_state").await;
     let expected = total(&server, &token, "q=Rahimi&status=pending&kind=member_state").await;
@@ -302,6 +302,15 @@ async fn organisers_filter_decide_export_and_print_500_registrations() {
     // The session ends (a token no longer accepted): signing in again comes
     // back to the same filters.
     press(&b, "Back to the delegations").await;
+    eventually("the URL hash to close the detail", WAIT, || async {
+        let hash = b
+            .client
+            .execute("return location.hash;", vec![])
+            .await
+            .ok()?;
+        (!hash.as_str()?.contains("open=")).then_some(())
+    })
+    .await;
     b.client
         .execute(
             "for (const k of Object.keys(sessionStorage)) sessionStorage.setItem(k, 'acc_revoked');",
