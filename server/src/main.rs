@@ -107,6 +107,20 @@ enum TokenCommand {
         #[arg(long, default_value = "organiser")]
         label: String,
     },
+    /// List the tokens of every configured event (ids and labels; the
+    /// tokens themselves are never stored).
+    List {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Revoke a token by its id (`tok_…`, as `list` shows it): requests with
+    /// it are refused at once.
+    Revoke {
+        #[command(flatten)]
+        common: Common,
+        /// The token's id.
+        id: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -156,6 +170,12 @@ async fn run() -> ExitCode {
                     label,
                 },
         } => create_token(&common, &event, &label),
+        Command::Token {
+            command: TokenCommand::List { common },
+        } => list_tokens(&common),
+        Command::Token {
+            command: TokenCommand::Revoke { common, id },
+        } => revoke_token(&common, &id),
         Command::Purge { common } => run_purge(&common),
     };
     match result {
@@ -164,6 +184,38 @@ async fn run() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn list_tokens(common: &Common) -> Result<(), String> {
+    let events = common.events()?;
+    let storage = Sqlite::open(&common.data_dir)?;
+    println!("id\tevent\tcreated\tlabel");
+    for event in events.keys() {
+        let mut tokens = storage.tokens(event).map_err(|e| e.to_string())?;
+        tokens.sort_by_key(|t| t.created_at);
+        for t in tokens {
+            println!(
+                "{}\t{}\t{}\t{}",
+                t.id,
+                t.event,
+                clock::rfc3339(t.created_at),
+                t.label
+            );
+        }
+    }
+    Ok(())
+}
+
+fn revoke_token(common: &Common, id: &str) -> Result<(), String> {
+    let storage = Sqlite::open(&common.data_dir)?;
+    if storage.revoke_token(id).map_err(|e| e.to_string())? {
+        eprintln!("Revoked token {id}; requests with it are refused from now on.");
+        Ok(())
+    } else {
+        Err(format!(
+            "there is no token {id} (`accredit-server token list` shows them)"
+        ))
     }
 }
 

@@ -191,6 +191,9 @@ pub trait Storage: Send + Sync + 'static {
     fn attachment_info(&self, event: &str, ids: &[String]) -> StorageResult<Vec<AttachmentInfo>>;
     fn insert_token(&self, token: &TokenRecord) -> StorageResult<()>;
     fn tokens(&self, event: &str) -> StorageResult<Vec<TokenRecord>>;
+    /// Deletes the token with this id; whether there was one. Requests
+    /// with it fail from then on (tokens are looked up on every request).
+    fn revoke_token(&self, id: &str) -> StorageResult<bool>;
     /// Deletes every registration, attachment and idempotency record of the event.
     fn purge_event(&self, event: &str) -> StorageResult<Deleted>;
     /// Deletes attachments that no registration uses, uploaded before `before`.

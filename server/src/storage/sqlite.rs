@@ -537,6 +537,11 @@ impl Storage for Sqlite {
         })
     }
 
+    fn revoke_token(&self, id: &str) -> StorageResult<bool> {
+        let id = id.to_owned();
+        self.write(move |tx| Ok(tx.execute("DELETE FROM tokens WHERE id = ?1", [&id])? > 0))
+    }
+
     fn purge_event(&self, event: &str) -> StorageResult<Deleted> {
         let event = event.to_owned();
         let deleted = self.write(move |tx| {

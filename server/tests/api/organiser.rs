@@ -100,6 +100,58 @@ async fn the_token_command_prints_a_working_token() {
 }
 
 #[tokio::test]
+async fn tokens_are_listed_and_revoked_at_once() {
+    let server = TestServer::start().await;
+    let cli = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_accredit-server"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(server.data_dir.path())
+            .output()
+            .unwrap()
+    };
+    let created = cli(&[
+        "token",
+        "create",
+        "--event",
+        EVENT,
+        "--label",
+        "protocol desk",
+    ]);
+    assert!(created.status.success());
+    let token = String::from_utf8(created.stdout).unwrap().trim().to_owned();
+    assert_eq!(server.get_as(&token, "/registrations").await.status(), 200);
+
+    let listed = cli(&["token", "list"]);
+    assert!(listed.status.success());
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    let row = listed
+        .lines()
+        .find(|l| l.ends_with("\tprotocol desk"))
+        .unwrap_or_else(|| panic!("the new token is listed: {listed}"));
+    let id = row.split('\t').next().unwrap();
+    assert!(id.starts_with("tok_") && row.contains(EVENT), "{row}");
+    assert!(!listed.contains(&token), "the secret is never shown again");
+
+    let revoked = cli(&["token", "revoke", id]);
+    assert!(
+        revoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
+    problem(
+        server.get_as(&token, "/registrations").await,
+        401,
+        "auth.invalid_token",
+    )
+    .await;
+    assert!(
+        !cli(&["token", "revoke", id]).status.success(),
+        "a second revoke says so"
+    );
+}
+
+#[tokio::test]
 async fn failed_sign_ins_are_rate_limited() {
     let server =
         TestServer::with(|s: &mut Settings| s.rate_limit = RateLimit::PerMinute(100)).await;
