@@ -11,36 +11,43 @@ use crate::form::Form;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
-/// One country: its code, its name, and the name folded for matching.
+/// One country: its code and its name.
 #[derive(Clone, PartialEq)]
 struct Choice {
     code: String,
     name: String,
-    folded: String,
+}
+
+/// The names folded for matching, computed when first needed: a roster of
+/// a hundred members has two hundred country fields, most never typed in.
+fn folded(
+    choices: &[Choice],
+    cache: StoredValue<Vec<String>, LocalStorage>,
+) -> StoredValue<Vec<String>, LocalStorage> {
+    if cache.with_value(Vec::is_empty) {
+        cache.set_value(choices.iter().map(|c| browser::fold(&c.name)).collect());
+    }
+    cache
 }
 
 /// Countries whose name starts with `typed` come first, then those with a
 /// word starting with it, then those containing it; a two-letter code
 /// typed exactly matches too.
-fn matches(choices: &[Choice], typed: &str) -> Vec<usize> {
+fn matches(choices: &[Choice], names: &[String], typed: &str) -> Vec<usize> {
     let folded = browser::fold(typed.trim());
     if folded.is_empty() {
         return (0..choices.len()).collect();
     }
     let mut ranked: Vec<(u8, usize)> = choices
         .iter()
+        .zip(names)
         .enumerate()
-        .filter_map(|(i, c)| {
-            let rank = if c.code.eq_ignore_ascii_case(typed.trim()) || c.folded.starts_with(&folded)
-            {
+        .filter_map(|(i, (c, name))| {
+            let rank = if c.code.eq_ignore_ascii_case(typed.trim()) || name.starts_with(&folded) {
                 0
-            } else if c
-                .folded
-                .split([' ', '-', '('])
-                .any(|w| w.starts_with(&folded))
-            {
+            } else if name.split([' ', '-', '(']).any(|w| w.starts_with(&folded)) {
                 1
-            } else if c.folded.contains(&folded) {
+            } else if name.contains(&folded) {
                 2
             } else {
                 return None;
@@ -52,12 +59,10 @@ fn matches(choices: &[Choice], typed: &str) -> Vec<usize> {
     ranked.into_iter().map(|(_, i)| i).collect()
 }
 
-/// The country `typed` names exactly (name, accents and case aside, or code).
-fn exact(choices: &[Choice], typed: &str) -> Option<usize> {
-    let folded = browser::fold(typed.trim());
-    choices
-        .iter()
-        .position(|c| c.folded == folded || c.code.eq_ignore_ascii_case(typed.trim()))
+/// The country whose folded name is `typed` folded (accents and case aside).
+fn exact(names: &[String], typed: &str) -> Option<usize> {
+    let folded = browser::fold(typed);
+    names.iter().position(|n| *n == folded)
 }
 
 #[component]
@@ -83,13 +88,21 @@ pub fn CountryField(
     let choices: StoredValue<Vec<Choice>> = StoredValue::new(
         choices
             .into_iter()
-            .map(|(code, name)| Choice {
-                folded: browser::fold(&name),
-                code,
-                name,
-            })
+            .map(|(code, name)| Choice { code, name })
             .collect(),
     );
+    let names_cache = StoredValue::new_local(Vec::<String>::new());
+    let names = move || choices.with_value(|c| folded(c, names_cache));
+    // The country `t` names exactly, as an index: its name or code as they
+    // are, else its name with accents and case aside.
+    let exact_index = move |t: &str| {
+        let typed = t.trim();
+        choices.with_value(|c| {
+            c.iter()
+                .position(|c| c.name == typed || c.code.eq_ignore_ascii_case(typed))
+                .or_else(|| names().with_value(|n| exact(n, typed)))
+        })
+    };
     let name_of = move |code: &str| {
         choices.with_value(|c| c.iter().find(|c| c.code == code).map(|c| c.name.clone()))
     };
@@ -100,10 +113,7 @@ pub fn CountryField(
         let code = value.get();
         if let Some(name) = name_of(&code) {
             let typed = text.get_untracked();
-            if choices
-                .with_value(|c| exact(c, &typed))
-                .map(|i| choices.with_value(|c| c[i].code.clone()))
-                != Some(code)
+            if exact_index(&typed).map(|i| choices.with_value(|c| c[i].code.clone())) != Some(code)
             {
                 text.set(name);
             }
@@ -111,7 +121,9 @@ pub fn CountryField(
     });
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
-    let shown = Memo::new(move |_| text.with(|t| choices.with_value(|c| matches(c, t))));
+    let shown = Memo::new(move |_| {
+        text.with(|t| choices.with_value(|c| names().with_value(|n| matches(c, n, t))))
+    });
 
     let choose = move |index: usize| {
         let (code, name) = choices.with_value(|c| (c[index].code.clone(), c[index].name.clone()));
@@ -124,8 +136,8 @@ pub fn CountryField(
     // Typing: the answer follows the text (set when it names a country,
     // unset when it does not), and the text itself is kept.
     let typed = move |t: String| {
-        let code = choices
-            .with_value(|c| exact(c, &t).map(|i| c[i].code.clone()))
+        let code = exact_index(&t)
+            .map(|i| choices.with_value(|c| c[i].code.clone()))
             .unwrap_or_default();
         text.set(t);
         open.set(true);
@@ -168,7 +180,7 @@ pub fn CountryField(
         open.set(false);
         active.set(None);
         let t = text.get_untracked();
-        if let Some(i) = choices.with_value(|c| exact(c, &t)) {
+        if let Some(i) = exact_index(&t) {
             choose(i);
         }
     };

@@ -3,6 +3,7 @@
 
 use super::attachment::{AttachmentField, FileKind};
 use super::choices;
+use super::country_field::CountryField;
 use super::field::{Checkbox, SelectField, TextArea, TextField};
 use crate::browser;
 use crate::form::{Form, MemberRow};
@@ -248,9 +249,8 @@ fn MemberFields(m: RwSignal<Member>, index: usize) -> impl IntoView {
                     autocomplete="organization" value=institution on_input=set_institution />
             })}
             {shown(rules.nationality).then(|| view! {
-                <SelectField path=p("nationality") label=form.t("ui.member.nationality") optional=optional(rules.nationality)
-                    placeholder=form.t("ui.delegation.country.choose") choices=all_countries.clone()
-                    value=nationality on_change=set_nationality />
+                <CountryField path=p("nationality") label=form.t("ui.member.nationality") optional=optional(rules.nationality)
+                    choices=all_countries.clone() value=nationality on_change=set_nationality />
             })}
         </fieldset>
         {(shown(rules.email) || shown(rules.phone)).then(|| view! {
@@ -282,9 +282,8 @@ fn MemberFields(m: RwSignal<Member>, index: usize) -> impl IntoView {
                     value=doc_kind on_change=set_doc_kind />
                 <TextField path=p("identity_document.number") label=form.t("ui.member.document.number")
                     ltr=true autocomplete="off" width="medium" value=doc_number on_input=set_doc_number />
-                <SelectField path=p("identity_document.issuing_country") label=form.t("ui.member.document.issuing_country")
-                    placeholder=form.t("ui.delegation.country.choose") choices=all_countries.clone()
-                    value=doc_country on_change=set_doc_country />
+                <CountryField path=p("identity_document.issuing_country") label=form.t("ui.member.document.issuing_country")
+                    choices=all_countries.clone() value=doc_country on_change=set_doc_country />
                 <TextField path=p("identity_document.expires_on") label=form.t("ui.member.document.expires_on")
                     kind="date" width="medium" value=doc_expiry on_input=set_doc_expiry />
                 {shown(rules.date_of_birth).then(|| view! {
