@@ -4,7 +4,6 @@
 //! listeners anywhere in the host document.
 
 use send_wrapper::SendWrapper;
-use wasm_bindgen::JsValue;
 use web_sys::HtmlElement;
 
 /// The host element. The reactive system wants `Send` context values; the
@@ -19,18 +18,7 @@ impl Host {
 
     /// Dispatches `name` on the host with `detail` (a JSON-like object).
     pub fn emit(&self, name: &str, detail: &[(&str, &str)]) {
-        let init = web_sys::CustomEventInit::new();
-        init.set_bubbles(true);
-        init.set_composed(true);
-        let object = js_sys::Object::new();
-        for (key, value) in detail {
-            let _ =
-                js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
-        }
-        init.set_detail(&object);
-        if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
-            let _ = self.0.dispatch_event(&event);
-        }
+        accredit_host_events::emit(&self.0, name, detail);
     }
 
     /// The widget is on screen and can be used: a performance mark (what the

@@ -5,7 +5,6 @@
 //! widget's, so they reach listeners outside the shadow root.
 
 use send_wrapper::SendWrapper;
-use wasm_bindgen::JsValue;
 use web_sys::HtmlElement;
 
 #[derive(Clone)]
@@ -25,17 +24,6 @@ impl Host {
     }
 
     pub fn emit(&self, name: &str, detail: &[(&str, &str)]) {
-        let init = web_sys::CustomEventInit::new();
-        init.set_bubbles(true);
-        init.set_composed(true);
-        let object = js_sys::Object::new();
-        for (key, value) in detail {
-            let _ =
-                js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
-        }
-        init.set_detail(&object);
-        if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
-            let _ = self.0.dispatch_event(&event);
-        }
+        accredit_host_events::emit(&self.0, name, detail);
     }
 }
