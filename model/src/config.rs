@@ -21,6 +21,10 @@ pub const HEAD_OF_DELEGATION: &str = "head_of_delegation";
 /// fallback when a translation is missing.
 pub const FALLBACK_LANGUAGE: &str = "en";
 
+/// The key of the manage token in a manage link's fragment
+/// (`#accredit-manage=<token>`).
+pub const MANAGE_FRAGMENT: &str = "accredit-manage";
+
 /// A text in several languages: language tag → text.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -330,6 +334,24 @@ pub struct EventConfig {
     /// Numeric limits and policy links.
     #[serde(default)]
     pub limits: Limits,
+    /// The host page that embeds the widget (absolute `https://` or
+    /// `http://` URL). Manage links are `{manage_page}#accredit-manage={token}`;
+    /// without it no link can be sent and messages say to contact the
+    /// secretariat instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manage_page: Option<String>,
+    /// Last day on which a focal point may amend or withdraw a
+    /// registration (default: the first day of the event).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amendments_close: Option<Date>,
+    /// Whether each member also receives their own accreditation message
+    /// (the focal point always does).
+    #[serde(default)]
+    pub notify_members: bool,
+    /// Where and when approved participants collect their badges, in each
+    /// language; quoted in the approval message.
+    #[serde(default)]
+    pub badge_collection: Localised,
 }
 
 fn default_languages() -> Vec<String> {
@@ -393,6 +415,25 @@ impl EventConfig {
     /// `registration_closes_on` inclusive).
     pub fn is_open(&self, today: Date) -> bool {
         today <= self.registration_closes_on
+    }
+
+    /// The last day on which amendments and withdrawals are accepted.
+    pub fn amendments_close_on(&self) -> Date {
+        self.amendments_close.unwrap_or(self.starts_on)
+    }
+
+    /// Whether a focal point may still amend or withdraw on `today`
+    /// (through [`EventConfig::amendments_close_on`] inclusive).
+    pub fn amendments_open(&self, today: Date) -> bool {
+        today <= self.amendments_close_on()
+    }
+
+    /// The manage link for a token, when the event has a manage page.
+    pub fn manage_link(&self, token: &str) -> Option<String> {
+        let page = self.manage_page.as_deref()?;
+        // A page that already carries a fragment keeps its path and query.
+        let base = page.split('#').next().unwrap_or(page);
+        Some(format!("{base}#{MANAGE_FRAGMENT}={token}"))
     }
 
     /// The earliest identity document expiry accepted: the last day plus

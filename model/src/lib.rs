@@ -31,17 +31,22 @@
 //! - [`rules`]: every rule, as small functions usable on their own.
 //! - [`validate()`]: the entry point, plus per-step helpers.
 //! - [`error`] and [`codes`]: the flat error list and its stable codes.
-//! - [`review`]: review status, protocol order and the organisers' filters.
+//! - [`review`]: review status, protocol order, the organisers' filters and
+//!   what changed between two versions.
+//! - [`mask`]: identity-document numbers as a manage link shows them.
+//! - [`api`]: the bodies of the HTTP API, shared by server and clients.
 //! - [`demo`]: the Islamabad TIP/SOM demonstration event.
 
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod codes;
 pub mod config;
 pub mod country;
 pub mod date;
 pub mod demo;
 pub mod error;
+pub mod mask;
 pub mod messages;
 pub mod normalise;
 pub mod payload;
@@ -54,7 +59,7 @@ mod test_support;
 
 pub use config::{
     Category, DelegationKind, EventConfig, FALLBACK_LANGUAGE, FieldRule, FieldRules,
-    HEAD_OF_DELEGATION, Limits, Localised, Organisation, Session,
+    HEAD_OF_DELEGATION, Limits, Localised, MANAGE_FRAGMENT, Organisation, Session,
 };
 pub use date::{Date, DateParseError};
 pub use error::{ValidationError, ValidationErrors, Violation};

@@ -20,7 +20,38 @@ pub(super) fn problems(event: &EventConfig) -> Vec<String> {
     check_sessions(event, &mut found);
     check_fields(event, &mut found);
     check_limits(event, &mut found);
+    check_lifecycle(event, &mut found);
     found
+}
+
+fn check_lifecycle(event: &EventConfig, found: &mut Vec<String>) {
+    if let Some(page) = &event.manage_page {
+        let scheme_ok = ["https://", "http://"]
+            .iter()
+            .any(|scheme| page.starts_with(scheme) && page.len() > scheme.len());
+        if !scheme_ok || page.chars().any(char::is_whitespace) {
+            found.push(
+                "manage_page must be the absolute http:// or https:// address of the page that embeds the widget".into(),
+            );
+        }
+    }
+    if let Some(close) = event.amendments_close {
+        if close > event.ends_on {
+            found.push(format!(
+                "amendments_close {close} is after the event ends ({})",
+                event.ends_on
+            ));
+        }
+        if close < event.registration_closes_on {
+            found.push(format!(
+                "amendments_close {close} is before registration closes ({})",
+                event.registration_closes_on
+            ));
+        }
+    }
+    if !event.badge_collection.0.is_empty() {
+        check_text(event, "badge_collection", &event.badge_collection, found);
+    }
 }
 
 /// Lowercase a–z, digits and inner hyphens: safe in URLs, file names and CSS.
@@ -422,5 +453,26 @@ mod tests {
         let mut e = event();
         e.categories[1].id = "Delegate".into();
         assert!(has(&e.check(), "categories[Delegate]: id must use only"));
+    }
+
+    #[test]
+    fn lifecycle_settings_are_checked() {
+        let mut e = event();
+        e.manage_page = Some("https://conference.example.org/register".into());
+        e.amendments_close = Some(e.registration_closes_on);
+        assert_eq!(e.check(), Vec::<String>::new());
+        assert_eq!(
+            e.manage_link("tok").as_deref(),
+            Some("https://conference.example.org/register#accredit-manage=tok")
+        );
+        e.manage_page = Some("conference.example.org/register".into());
+        e.amendments_close = Some(e.ends_on.add_days(1));
+        let problems = e.check();
+        assert!(has(&problems, "manage_page must be"), "{problems:?}");
+        assert!(has(&problems, "amendments_close"), "{problems:?}");
+        e.amendments_close = None;
+        assert_eq!(e.amendments_close_on(), e.starts_on);
+        assert!(e.amendments_open(e.starts_on));
+        assert!(!e.amendments_open(e.starts_on.add_days(1)));
     }
 }

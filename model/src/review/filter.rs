@@ -21,6 +21,9 @@ pub struct Filter {
     /// Folded search text, matched against the reference, the delegation's
     /// name and the names and e-mail addresses of its members and focal point.
     pub q: Option<String>,
+    /// Only registrations amended since an organiser last decided on them
+    /// (`?amended=true`).
+    pub amended: bool,
 }
 
 impl Filter {
@@ -38,7 +41,7 @@ impl Filter {
             match name {
                 "status" => {
                     filter.status = Some(value.parse().map_err(|()| {
-                        format!("status must be one of pending, approved, rejected, changes_requested; not `{value}`")
+                        format!("status must be one of pending, approved, rejected, changes_requested, withdrawn; not `{value}`")
                     })?);
                 }
                 "kind" => {
@@ -52,13 +55,22 @@ impl Filter {
                 "country" => filter.country = Some(value.to_ascii_uppercase()),
                 "category" => filter.category = Some(value.to_owned()),
                 "q" => filter.q = Some(fold(value)),
+                "amended" => {
+                    filter.amended = match value {
+                        "true" => true,
+                        "false" => false,
+                        _ => return Err(format!("amended must be true or false; not `{value}`")),
+                    }
+                }
                 other => return Err(format!("unknown query parameter `{other}`")),
             }
         }
         Ok(filter)
     }
 
-    /// Whether a registration passes every filter.
+    /// Whether a registration passes every filter. `amended` says whether
+    /// it changed since an organiser last decided on it (see
+    /// [`Filter::matches_amended`]).
     pub fn matches(&self, status: Status, reference: &str, r: &Registration) -> bool {
         self.matches_fields(status, r)
             && self
@@ -67,11 +79,22 @@ impl Filter {
                 .is_none_or(|q| search_text(reference, r).contains(q))
     }
 
+    /// Whether a registration passes the `amended` filter.
+    pub fn matches_amended(&self, amended: bool) -> bool {
+        !self.amended || amended
+    }
+
     /// Every filter but the search text (for callers that keep
     /// [`search_text`] ready, and use [`Filter::matches_text`]).
+    /// Withdrawn registrations match only a filter for them: lists show
+    /// the delegations that still come.
     pub fn matches_fields(&self, status: Status, r: &Registration) -> bool {
         let d = &r.delegation;
-        self.status.is_none_or(|s| status == s)
+        let status_ok = match self.status {
+            Some(wanted) => status == wanted,
+            None => status.is_active(),
+        };
+        status_ok
             && self.kind.is_none_or(|k| d.kind == k)
             && self.country.as_deref().is_none_or(|c| {
                 d.country
@@ -179,6 +202,14 @@ mod matching {
         assert!(!f(&[("status", "approved")]).matches(Status::Pending, "ISB-1", &r));
         assert!(!f(&[("kind", "ngo")]).matches(Status::Pending, "ISB-1", &r));
         assert!(!f(&[("country", "PK")]).matches(Status::Pending, "ISB-1", &r));
+        assert!(
+            !f(&[]).matches(Status::Withdrawn, "ISB-1", &r),
+            "withdrawn are hidden"
+        );
+        assert!(f(&[("status", "withdrawn")]).matches(Status::Withdrawn, "ISB-1", &r));
+        assert!(f(&[("amended", "true")]).matches_amended(true));
+        assert!(!f(&[("amended", "true")]).matches_amended(false));
+        assert!(f(&[("amended", "false")]).matches_amended(false));
         // One field per line: "ayse" + "celik" are two fields.
         assert!(!f(&[("q", "aysecelik")]).matches(Status::Pending, "ISB-1", &r));
     }

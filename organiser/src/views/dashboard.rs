@@ -103,6 +103,7 @@ pub fn status_label(status: accredit_model::review::Status) -> &'static str {
         Status::Approved => "Approved",
         Status::Rejected => "Rejected",
         Status::ChangesRequested => "Changes requested",
+        Status::Withdrawn => "Withdrawn",
     }
 }
 
