@@ -11,6 +11,7 @@ pub mod cors;
 pub mod events;
 pub mod export;
 pub mod idempotency;
+pub mod mail;
 pub mod memory;
 pub mod purge;
 pub mod random;
