@@ -68,6 +68,6 @@ pub use payload::{
     Registration,
 };
 pub use validate::{
-    validate, validate_composition, validate_consent_step, validate_delegation_step,
-    validate_member, validate_registration_open,
+    validate, validate_composition, validate_consent_step, validate_contents,
+    validate_delegation_step, validate_member, validate_registration_open,
 };

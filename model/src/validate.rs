@@ -27,7 +27,22 @@ pub fn validate(
     today: Date,
 ) -> Result<(), ValidationErrors> {
     let mut errors = validate_registration_open(event, today);
-    errors.extend(validate_delegation_step(registration, event));
+    if let Err(more) = validate_contents(registration, event, today) {
+        errors.extend(more);
+    }
+    errors.sort_form_order();
+    errors.into_result()
+}
+
+/// Every rule but the registration deadline: what an amendment through
+/// the manage link must pass (amendments have their own deadline,
+/// [`EventConfig::amendments_open`]).
+pub fn validate_contents(
+    registration: &Registration,
+    event: &EventConfig,
+    today: Date,
+) -> Result<(), ValidationErrors> {
+    let mut errors = validate_delegation_step(registration, event);
     for (index, member) in registration.members.iter().enumerate() {
         errors.extend(validate_member(member, index, event, today));
     }

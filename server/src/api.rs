@@ -7,6 +7,7 @@ mod attachments;
 pub mod body;
 mod events;
 mod exports;
+mod my_registration;
 mod openapi;
 mod organiser;
 pub mod problem;
@@ -19,7 +20,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, patch, post};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 use problem::Problem;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -50,6 +51,26 @@ fn table() -> Vec<(Method, &'static str, Handler)> {
             Method::PATCH,
             "/events/{event}/registrations/{id}",
             patch(organiser::change_status),
+        ),
+        (
+            Method::POST,
+            "/events/{event}/registrations/{id}/manage-link",
+            post(organiser::new_manage_link),
+        ),
+        (
+            Method::GET,
+            "/events/{event}/my-registration",
+            get(my_registration::show),
+        ),
+        (
+            Method::PUT,
+            "/events/{event}/my-registration",
+            put(my_registration::amend),
+        ),
+        (
+            Method::DELETE,
+            "/events/{event}/my-registration",
+            delete(my_registration::withdraw),
         ),
         (
             Method::POST,

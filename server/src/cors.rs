@@ -89,7 +89,8 @@ fn normalise(origin: &str) -> Option<String> {
 
 /// The event a request under `/api/v1` is for, and whether it is one of the
 /// widget's public requests (`GET` the event, `POST` a registration or an
-/// attachment).
+/// attachment, and `GET`, `PUT` or `DELETE` the registration a manage
+/// token opens).
 fn classify<'a>(method: &Method, path: &'a str) -> (Option<&'a str>, bool) {
     let mut parts = path.trim_start_matches('/').split('/');
     // Nested routers see the path below /api/v1; be robust to both forms.
@@ -106,6 +107,10 @@ fn classify<'a>(method: &Method, path: &'a str) -> (Option<&'a str>, bool) {
     let public = match rest.as_slice() {
         [] => method == Method::GET || method == Method::HEAD,
         ["registrations"] | ["attachments"] => method == Method::POST,
+        // The focal point's manage link opens the widget on the host page.
+        ["my-registration"] => {
+            matches!(*method, Method::GET | Method::PUT | Method::DELETE)
+        }
         _ => false,
     };
     (event, public)
@@ -157,11 +162,11 @@ pub async fn middleware(State(list): State<Arc<AllowList>>, req: Request, next: 
         let h = r.headers_mut();
         h.insert(
             header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, POST"),
+            HeaderValue::from_static("GET, POST, PUT, DELETE"),
         );
         h.insert(
             header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("content-type, idempotency-key"),
+            HeaderValue::from_static("content-type, idempotency-key, authorization, if-match"),
         );
         h.insert(
             header::ACCESS_CONTROL_MAX_AGE,
@@ -175,7 +180,7 @@ pub async fn middleware(State(list): State<Arc<AllowList>>, req: Request, next: 
     h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
     h.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("retry-after, location"),
+        HeaderValue::from_static("retry-after, location, etag, idempotent-replayed"),
     );
     h.append(header::VARY, HeaderValue::from_static("origin"));
     response
@@ -231,5 +236,15 @@ mod tests {
             (Some("e"), false)
         );
         assert_eq!(classify(&get, "/openapi.json"), (None, false));
+        for method in [Method::GET, Method::PUT, Method::DELETE] {
+            assert_eq!(
+                classify(&method, "/events/e/my-registration"),
+                (Some("e"), true)
+            );
+        }
+        assert_eq!(
+            classify(&post, "/events/e/my-registration"),
+            (Some("e"), false)
+        );
     }
 }

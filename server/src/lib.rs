@@ -10,9 +10,12 @@ pub mod clock;
 pub mod cors;
 pub mod events;
 pub mod export;
+pub mod history;
 pub mod idempotency;
 pub mod mail;
+pub mod manage;
 pub mod memory;
+pub mod outbox;
 pub mod purge;
 pub mod random;
 pub mod rate_limit;
@@ -29,6 +32,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use storage::SharedStorage;
+
+/// The sender when none is configured.
+pub const DEFAULT_MAIL_FROM: &str = "Accreditation <accreditation@localhost>";
 
 /// What the server needs to run, gathered from the command line.
 pub struct Settings {
@@ -49,6 +55,17 @@ pub struct Settings {
     /// Header a trusted reverse proxy puts the client address in
     /// (`X-Forwarded-For`); without it the TCP peer is the client.
     pub client_ip_header: Option<HeaderName>,
+    /// `smtp://`, `smtp+starttls://` or `smtps://` relay; without one,
+    /// messages are written as `.eml` files under `{data_dir}/outbox/`.
+    pub smtp_url: Option<String>,
+    /// The sender of every message (`Name <address>`).
+    pub mail_from: String,
+    /// The key manage tokens are derived from (default
+    /// `{data_dir}/secret.key`, created on first start).
+    pub secret_file: Option<PathBuf>,
+    /// The first retry delay of a failed delivery, in seconds (doubling
+    /// from there).
+    pub mail_retry_secs: i64,
 }
 
 impl Settings {
@@ -65,6 +82,10 @@ impl Settings {
             rate_limit: RateLimit::default(),
             reference_prefixes: BTreeMap::new(),
             client_ip_header: None,
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            secret_file: None,
+            mail_retry_secs: 30,
         }
     }
 
@@ -98,6 +119,15 @@ pub struct AppState {
     pub cors: cors::AllowList,
     pub reference_prefixes: BTreeMap<String, String>,
     pub client_ip_header: Option<HeaderName>,
+    pub manage_key: manage::ManageKey,
+    pub outbox: outbox::Outbox,
+}
+
+/// What the background sender needs besides the state.
+struct Mailer {
+    transport: outbox::transport::Transport,
+    from: lettre::message::Mailbox,
+    retry_secs: i64,
 }
 
 impl AppState {
@@ -109,9 +139,22 @@ impl AppState {
     }
 }
 
-fn build(settings: Settings) -> Result<(Router, Arc<AppState>), String> {
+fn build(settings: Settings) -> Result<(Router, Arc<AppState>, Mailer), String> {
     settings.check()?;
     let storage = storage::sqlite::Sqlite::open(&settings.data_dir)?;
+    let key_file = settings
+        .secret_file
+        .clone()
+        .unwrap_or_else(|| settings.data_dir.join(manage::KEY_FILE));
+    let manage_key = manage::ManageKey::load_or_create(&key_file)?;
+    let mailer = Mailer {
+        transport: outbox::transport::Transport::new(
+            settings.smtp_url.as_deref(),
+            &settings.data_dir,
+        )?,
+        from: outbox::transport::mailbox(&settings.mail_from)?,
+        retry_secs: settings.mail_retry_secs.max(1),
+    };
     let auth_limit = match settings.rate_limit {
         RateLimit::Off => RateLimit::Off,
         RateLimit::PerMinute(_) => RateLimit::AUTH_FAILURES,
@@ -125,6 +168,8 @@ fn build(settings: Settings) -> Result<(Router, Arc<AppState>), String> {
         cors: settings.cors,
         reference_prefixes: settings.reference_prefixes,
         client_ip_header: settings.client_ip_header,
+        manage_key,
+        outbox: outbox::Outbox::new(&settings.mail_from),
     });
     let router = Router::new()
         .nest("/api/v1", api::router(state.clone()))
@@ -133,22 +178,34 @@ fn build(settings: Settings) -> Result<(Router, Arc<AppState>), String> {
             settings.dist,
             &settings.frame_ancestors,
         ));
-    Ok((router, state))
+    Ok((router, state, mailer))
 }
 
 /// The whole application (opens the database). [`serve`] is what runs it;
 /// this is for embedding it in another router.
 pub fn router(settings: Settings) -> Result<Router, String> {
-    build(settings).map(|(router, _)| router)
+    build(settings).map(|(router, _, _)| router)
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests under way.
 /// Also runs the retention purge at start-up and every hour.
 pub async fn serve(listener: tokio::net::TcpListener, settings: Settings) -> std::io::Result<()> {
-    let (router, state) = tokio::task::spawn_blocking(move || build(settings))
+    let (router, state, mailer) = tokio::task::spawn_blocking(move || build(settings))
         .await
         .map_err(std::io::Error::other)?
         .map_err(std::io::Error::other)?;
+    if let Some(folder) = mailer.transport.folder() {
+        tracing::info!(
+            "no --smtp-url: messages are written to {}",
+            folder.display()
+        );
+    }
+    let sender = tokio::spawn(outbox::sender::run(
+        state.clone(),
+        mailer.transport,
+        mailer.from,
+        mailer.retry_secs,
+    ));
     let purger = tokio::spawn(purge::periodically(state));
     #[cfg(unix)]
     let size_limit_watch = tokio::spawn(report_file_size_limit(tokio::signal::unix::signal(
@@ -161,6 +218,7 @@ pub async fn serve(listener: tokio::net::TcpListener, settings: Settings) -> std
     .with_graceful_shutdown(shutdown_signal())
     .await;
     purger.abort();
+    sender.abort();
     #[cfg(unix)]
     size_limit_watch.abort();
     result

@@ -8,7 +8,7 @@ use axum::http::HeaderName;
 use clap::{Args, Parser, Subcommand};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -81,6 +81,22 @@ enum Command {
         /// (e.g. `X-Forwarded-For`). Only set this when a proxy always sets it.
         #[arg(long, env = "ACCREDIT_CLIENT_IP_HEADER")]
         client_ip_header: Option<HeaderName>,
+        /// Mail relay: `smtp://host:port` (plain), `smtp+starttls://…` or
+        /// `smtps://…`, credentials as `user:password@`. Without it,
+        /// messages are written as .eml files under DATA_DIR/outbox/.
+        #[arg(long, env = "ACCREDIT_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// The sender of every message.
+        #[arg(long, env = "ACCREDIT_MAIL_FROM", default_value = accredit_server::DEFAULT_MAIL_FROM)]
+        mail_from: String,
+        /// The key manage links are derived from (created on first start;
+        /// losing it invalidates every manage link).
+        #[arg(
+            long,
+            env = "ACCREDIT_SECRET_FILE",
+            default_value = "DATA_DIR/secret.key"
+        )]
+        secret_file: PathBuf,
     },
     /// Organiser tokens.
     Token {
@@ -150,9 +166,17 @@ async fn run() -> ExitCode {
             rate_limit,
             reference_prefixes,
             client_ip_header,
+            smtp_url,
+            mail_from,
+            secret_file,
         } => {
             async {
+                let secret_file =
+                    (secret_file != Path::new("DATA_DIR/secret.key")).then_some(secret_file);
                 let mut settings = Settings::new(common.events()?, dist, common.data_dir);
+                settings.smtp_url = smtp_url;
+                settings.mail_from = mail_from;
+                settings.secret_file = secret_file;
                 settings.frame_ancestors = frame_ancestors;
                 settings.cors = cors::AllowList::parse(cors_origins.iter().map(String::as_str))?;
                 settings.rate_limit = rate_limit;

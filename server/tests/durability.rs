@@ -1,4 +1,5 @@
-//! Durability of the server binary: kill -9 under load, and a full disk.
+//! Durability of the server binary: kill -9 under load, the outbox across
+//! a crash while the mail server is down, and a full disk.
 //!
 //! Both start the real `accredit-server` executable, so what is tested is
 //! what runs in production: its fsyncs, its transactions, its signal
@@ -30,6 +31,11 @@ impl Server {
     /// Starts the binary, optionally under `prlimit --fsize=<bytes>`, and
     /// waits until it answers.
     async fn start(data_dir: &Path, file_size_limit: Option<u64>) -> Server {
+        Server::start_with(data_dir, file_size_limit, &[]).await
+    }
+
+    /// [`Server::start`] with more arguments for `serve`.
+    async fn start_with(data_dir: &Path, file_size_limit: Option<u64>, extra: &[&str]) -> Server {
         let port = free_port();
         let binary = env!("CARGO_BIN_EXE_accredit-server");
         let mut command = match file_size_limit {
@@ -47,6 +53,7 @@ impl Server {
             .arg(data_dir)
             .arg("--dist")
             .arg(data_dir)
+            .args(extra)
             .env("RUST_LOG", "error")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -324,4 +331,73 @@ async fn a_full_disk_gives_5xx_never_a_false_2xx() {
             .unwrap();
         assert_eq!(n, 1, "acknowledged registration {id} lost");
     }
+}
+
+/// SMTP down, registrations made, `kill -9`, SMTP up, restart: every
+/// message queued with an acknowledged registration is delivered, once
+/// per registration, none lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_message_is_lost_when_the_server_dies_while_mail_is_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink_dir = tempfile::tempdir().unwrap();
+    let mut sink = accredit_test_support::SmtpSink::down(sink_dir.path());
+    let url = sink.url();
+    let args = ["--smtp-url", url.as_str()];
+    let client = reqwest::Client::new();
+    let server = Server::start_with(dir.path(), None, &args).await;
+    let mut references = BTreeSet::new();
+    for n in 0..5 {
+        let (status, body) = post(
+            &client,
+            &server.url("/registrations"),
+            &format!("outbox-crash-{n}"),
+            &registration(n),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 201);
+        references.insert(body["reference"].as_str().unwrap().to_owned());
+    }
+    // Wait until the sender has tried (and failed) at least once, so the
+    // crash hits messages that are mid-retry, not merely queued.
+    let conn = open_db(dir.path());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let tried: i64 = conn
+            .query_row("SELECT COUNT(*) FROM outbox WHERE attempts > 0", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        if tried > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the sender never tried");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.kill9();
+    let sent: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(sent, 0, "the mail server was down");
+
+    sink.up();
+    let _server = Server::start_with(dir.path(), None, &args).await;
+    let mails = tokio::task::spawn_blocking(move || {
+        let mails = sink.wait_for(5, Duration::from_secs(60));
+        drop(sink);
+        mails
+    })
+    .await
+    .unwrap();
+    let received: BTreeSet<String> = mails
+        .iter()
+        .map(|m| m.subject.split(' ').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(received, references, "one message per registration");
+    let ids: BTreeSet<&str> = mails.iter().map(|m| m.message_id.as_str()).collect();
+    assert_eq!(ids.len(), mails.len(), "a stable Message-ID per message");
 }

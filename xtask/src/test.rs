@@ -22,16 +22,25 @@ pub fn run(args: &[String]) -> Result {
     step("Checking formatting (cargo fmt --check)");
     util::run(cargo().args(["fmt", "--all", "--check"]))?;
 
+    let smtp_sink = toolchain::smtp_sink_python()?;
+
     step("Native tests: model rules and properties, server, build driver");
-    util::run(cargo().args([
-        "test",
-        "--workspace",
-        "--exclude",
-        "accredit",
-        "--exclude",
-        "accredit-e2e",
-        "--all-features",
-    ]))?;
+    util::run(
+        cargo()
+            .args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "accredit",
+                "--exclude",
+                "accredit-e2e",
+                "--all-features",
+            ])
+            .env("ACCREDIT_SMTP_SINK_PYTHON", &smtp_sink),
+    )?;
+
+    step("The model's tests on their own (no features unified in by other crates)");
+    util::run(cargo().args(["test", "--package", "accredit-model"]))?;
 
     step("The model builds for wasm32");
     util::run(cargo().args([
@@ -81,6 +90,7 @@ pub fn run(args: &[String]) -> Result {
             .env("CHROMEDRIVER", &browser.chromedriver)
             .env("CHROMIUM", &browser.chromium)
             .env("AXE_CORE", &axe)
+            .env("ACCREDIT_SMTP_SINK_PYTHON", &smtp_sink)
             .env("ACCREDIT_ARTIFACTS", root().join("target/artifacts")),
     )?;
 

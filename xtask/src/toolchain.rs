@@ -130,6 +130,17 @@ pub fn browser() -> Result<Browser> {
         });
     }
     step("Installing Chromium and ChromeDriver from Debian (apt-get)");
+    apt_install(&["chromium", "chromium-driver"])?;
+    let (chromium, chromedriver) =
+        find().ok_or("chromium and chromedriver are not on PATH after apt-get install")?;
+    Ok(Browser {
+        chromium,
+        chromedriver,
+    })
+}
+
+/// Installs Debian packages (through sudo when not root).
+fn apt_install(packages: &[&str]) -> Result {
     let sudo = output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() != "0");
     let apt = |args: &[&str]| {
         let mut cmd = if sudo {
@@ -143,11 +154,27 @@ pub fn browser() -> Result<Browser> {
         run(&mut cmd)
     };
     apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "chromium", "chromium-driver"])?;
-    let (chromium, chromedriver) =
-        find().ok_or("chromium and chromedriver are not on PATH after apt-get install")?;
-    Ok(Browser {
-        chromium,
-        chromedriver,
-    })
+    let mut install = vec!["install", "-y", "-q"];
+    install.extend_from_slice(packages);
+    apt(&install)
+}
+
+/// Debian's Python with `aiosmtpd`: the real SMTP server the mail tests
+/// deliver to. Its path goes to the tests as `ACCREDIT_SMTP_SINK_PYTHON`.
+pub fn smtp_sink_python() -> Result<PathBuf> {
+    let python = PathBuf::from("/usr/bin/python3");
+    let has_module = || {
+        Command::new(&python)
+            .args(["-c", "import aiosmtpd"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !has_module() {
+        step("Installing aiosmtpd from Debian (apt-get), the SMTP server of the mail tests");
+        apt_install(&["python3-aiosmtpd"])?;
+        if !has_module() {
+            return Err("/usr/bin/python3 cannot import aiosmtpd after apt-get install".into());
+        }
+    }
+    Ok(python)
 }

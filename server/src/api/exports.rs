@@ -89,7 +89,11 @@ async fn run(
         let mut delegations = Vec::with_capacity(rows.len());
         for stored in rows {
             let loaded = Loaded::parse(stored).map_err(Problem::internal)?;
-            if filter.matches(loaded.status, &loaded.reference, &loaded.registration) {
+            // Withdrawn delegations are never exported, whatever the filter.
+            if loaded.status.is_active()
+                && filter.matches_amended(loaded.amended)
+                && filter.matches(loaded.status, &loaded.reference, &loaded.registration)
+            {
                 delegations.push(loaded);
             }
         }

@@ -13,9 +13,13 @@ use super::problem::Problem;
 use super::storage_problem;
 use crate::attachments::{Kind, Purpose};
 use crate::idempotency::{self, HEADER, IN_FLIGHT_WAIT};
+use crate::mail::Letter;
 use crate::storage::{self, IdempotencyRecord, InsertOutcome, NewRegistration};
-use crate::{AppState, clock, random, reference};
-use accredit_model::{Registration, ValidationError, ValidationErrors, validate};
+use crate::{AppState, clock, manage, outbox, random, reference};
+use accredit_model::api::header::IDEMPOTENT_REPLAYED;
+use accredit_model::api::{MessageKind, Receipt, problem_code};
+use accredit_model::review::Status;
+use accredit_model::{EventConfig, Registration, ValidationError, ValidationErrors, validate};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -43,7 +47,7 @@ pub async fn create(
     let Some(_claim) = state.in_flight.claim(&event_id, &key, IN_FLIGHT_WAIT).await else {
         return Err(Problem::new(
             StatusCode::CONFLICT,
-            "idempotency.in_flight",
+            problem_code::IDEMPOTENCY_IN_FLIGHT,
             "A request with this Idempotency-Key is still being processed; retry shortly.",
         )
         .retry_after(1));
@@ -62,34 +66,25 @@ pub async fn create(
         .await
         .map_err(storage_problem)?;
     if let Some(record) = earlier {
-        return replay(&event_id, &record, &body_hash);
+        return replay(&state, event, &event_id, &record, &body_hash).await;
     }
 
     let today = clock::today();
     if !event.is_open(today) {
         return Err(Problem::new(
             StatusCode::CONFLICT,
-            "registration.closed",
+            problem_code::REGISTRATION_CLOSED,
             format!("Registration closed on {}.", event.registration_closes_on),
         ));
     }
-    let registration: Registration = serde_path_to_error::deserialize(json).map_err(|e| {
-        let mut params = BTreeMap::new();
-        params.insert("reason".to_owned(), e.inner().to_string());
-        let error = ValidationError {
-            path: e.path().to_string().trim_start_matches('.').to_owned(),
-            code: Cow::Borrowed("body.invalid"),
-            params,
-        };
-        Problem::invalid(&[error])
-    })?;
+    let registration = parse_registration(json)?;
     let registration = registration.normalised();
 
     let mut errors = validate(&registration, event, today)
         .err()
         .unwrap_or_default();
     let references = attachment_references(&registration);
-    errors.extend(check_attachments(&state, &event_id, &references).await?);
+    errors.extend(check_attachments(&state, &event_id, &references, None).await?);
     if !errors.is_empty() {
         errors.sort_form_order();
         return Err(Problem::invalid(errors.as_slice()));
@@ -98,10 +93,34 @@ pub async fn create(
     let id = random::uuid();
     let payload = serde_json::to_string(&registration).map_err(Problem::internal)?;
     let prefix = state.reference_prefix(&event_id);
+    let token = state.manage_key.token(&id, 1);
+    let manage_link = event.manage_link(&token);
     for attempt in 0..REFERENCE_ATTEMPTS {
         let reference = reference::generate(&prefix, reference::length_for_attempt(attempt));
-        let response =
-            serde_json::json!({"id": id, "reference": reference, "status": "pending"}).to_string();
+        // The stored response, replayed for the key, leaves the token out:
+        // a replay derives it again (see `replay`), so it is never stored.
+        let receipt = Receipt {
+            id: id.clone(),
+            reference: reference.clone(),
+            status: Status::Pending,
+            manage_token: None,
+            manage_link: None,
+        };
+        let response = serde_json::to_string(&receipt).map_err(Problem::internal)?;
+        let messages = outbox::compose(
+            &state,
+            &Letter {
+                kind: MessageKind::Received,
+                event,
+                reference: &reference,
+                registration: &registration,
+                status: Status::Pending,
+                note: None,
+                manage_link: manage_link.as_deref(),
+                changes: &[],
+                member: None,
+            },
+        );
         let new = NewRegistration {
             id: id.clone(),
             event: event_id.clone(),
@@ -111,8 +130,10 @@ pub async fn create(
             idempotency_key: key.clone(),
             body_hash,
             response_status: StatusCode::CREATED.as_u16(),
-            response: response.clone(),
+            response,
             attachments: references.iter().map(|r| r.id.clone()).collect(),
+            manage_hash: manage::hash(&token),
+            messages,
         };
         let outcome = storage::run(&state.storage, move |s| s.insert_registration(&new))
             .await
@@ -120,15 +141,20 @@ pub async fn create(
         match outcome {
             InsertOutcome::Created => {
                 tracing::info!(event = %event_id, %id, "registration stored");
+                state.outbox.wake();
                 let location = format!("/api/v1/events/{event_id}/registrations/{id}");
-                return Ok(json_response(
-                    StatusCode::CREATED,
-                    response,
-                    Some(&location),
-                ));
+                let receipt = Receipt {
+                    manage_token: Some(token),
+                    manage_link,
+                    ..receipt
+                };
+                let body = serde_json::to_string(&receipt).map_err(Problem::internal)?;
+                return Ok(json_response(StatusCode::CREATED, body, Some(&location)));
             }
             InsertOutcome::ReferenceTaken => continue,
-            InsertOutcome::KeyTaken(record) => return replay(&event_id, &record, &body_hash),
+            InsertOutcome::KeyTaken(record) => {
+                return replay(&state, event, &event_id, &record, &body_hash).await;
+            }
             InsertOutcome::AttachmentsUnavailable(ids) => {
                 let errors: Vec<_> = references
                     .iter()
@@ -142,7 +168,21 @@ pub async fn create(
     Err(Problem::internal("no free reference found"))
 }
 
-fn json_response(status: StatusCode, body: String, location: Option<&str>) -> Response {
+/// The payload from its JSON, with a type error pointed at its field.
+pub(super) fn parse_registration(json: serde_json::Value) -> Result<Registration, Problem> {
+    serde_path_to_error::deserialize(json).map_err(|e| {
+        let mut params = BTreeMap::new();
+        params.insert("reason".to_owned(), e.inner().to_string());
+        let error = ValidationError {
+            path: e.path().to_string().trim_start_matches('.').to_owned(),
+            code: Cow::Borrowed("body.invalid"),
+            params,
+        };
+        Problem::invalid(&[error])
+    })
+}
+
+pub(super) fn json_response(status: StatusCode, body: String, location: Option<&str>) -> Response {
     let mut response = (status, body).into_response();
     let h = response.headers_mut();
     h.insert(
@@ -156,8 +196,41 @@ fn json_response(status: StatusCode, body: String, location: Option<&str>) -> Re
 }
 
 /// The first response again for the same body; 422 for a different one.
-fn replay(
-    event: &str,
+/// The manage token is derived again for the replay (it is never stored),
+/// as long as the registration still uses its first one.
+async fn replay(
+    state: &AppState,
+    event: &EventConfig,
+    event_id: &str,
+    record: &IdempotencyRecord,
+    body_hash: &[u8; 32],
+) -> Result<Response, Problem> {
+    let mut response = replay_record(record, body_hash)?;
+    let Ok(mut receipt) = serde_json::from_str::<Receipt>(&record.response) else {
+        return Ok(response);
+    };
+    let location = format!("/api/v1/events/{event_id}/registrations/{}", receipt.id);
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    let (e, id) = (event_id.to_owned(), receipt.id.clone());
+    let current = storage::run(&state.storage, move |s| s.registration(&e, &id))
+        .await
+        .map_err(storage_problem)?
+        .map(|r| r.manage_generation);
+    if current == Some(1) {
+        let token = state.manage_key.token(&receipt.id, 1);
+        receipt.manage_link = event.manage_link(&token);
+        receipt.manage_token = Some(token);
+        let body = serde_json::to_string(&receipt).map_err(Problem::internal)?;
+        let (parts, _) = response.into_parts();
+        response = Response::from_parts(parts, Body::from(body));
+    }
+    Ok(response)
+}
+
+/// The stored response for the key, or 422 when the body differs.
+pub(super) fn replay_record(
     record: &IdempotencyRecord,
     body_hash: &[u8; 32],
 ) -> Result<Response, Problem> {
@@ -167,7 +240,7 @@ fn replay(
         // user the registration was received instead of sending it twice.
         let mut problem = Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency.key_reused",
+            problem_code::IDEMPOTENCY_KEY_REUSED,
             "This Idempotency-Key was already used with a different body; use a new key for a new submission.",
         );
         problem.reference = serde_json::from_str::<serde_json::Value>(&record.response)
@@ -176,25 +249,21 @@ fn replay(
         return Err(problem);
     }
     let status = StatusCode::from_u16(record.status).map_err(Problem::internal)?;
-    let id = serde_json::from_str::<serde_json::Value>(&record.response)
-        .ok()
-        .and_then(|body| body["id"].as_str().map(str::to_owned));
-    let location = id.map(|id| format!("/api/v1/events/{event}/registrations/{id}"));
-    let mut response = json_response(status, record.response.clone(), location.as_deref());
+    let mut response = json_response(status, record.response.clone(), None);
     response
         .headers_mut()
-        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+        .insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
     Ok(response)
 }
 
 /// An attachment id in the payload, where it is and what it is for.
-struct AttachmentReference {
-    path: String,
-    id: String,
+pub(super) struct AttachmentReference {
+    pub(super) path: String,
+    pub(super) id: String,
     purpose: Purpose,
 }
 
-fn attachment_references(registration: &Registration) -> Vec<AttachmentReference> {
+pub(super) fn attachment_references(registration: &Registration) -> Vec<AttachmentReference> {
     let letter = registration
         .delegation
         .credentials_letter
@@ -228,11 +297,13 @@ fn attachment_references(registration: &Registration) -> Vec<AttachmentReference
 }
 
 /// Each referenced attachment must exist for this event, be unused by
-/// other registrations, and be of a type its purpose accepts.
-async fn check_attachments(
+/// other registrations than `owner` (an amended registration keeps its
+/// files), and be of a type its purpose accepts.
+pub(super) async fn check_attachments(
     state: &AppState,
     event: &str,
     references: &[AttachmentReference],
+    owner: Option<&str>,
 ) -> Result<ValidationErrors, Problem> {
     let mut errors = ValidationErrors::new();
     if references.is_empty() {
@@ -251,7 +322,7 @@ async fn check_attachments(
             ));
             continue;
         };
-        if info.registration_id.is_some() {
+        if info.registration_id.is_some() && info.registration_id.as_deref() != owner {
             errors.push(ValidationError::new(
                 reference.path.clone(),
                 "attachment.in_use",

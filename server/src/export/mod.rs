@@ -27,6 +27,9 @@ pub struct Loaded {
     pub status: Status,
     pub created_at: i64,
     pub updated_at: i64,
+    pub version: u32,
+    /// Changed by the focal point since an organiser last decided.
+    pub amended: bool,
     pub registration: Registration,
 }
 
@@ -34,6 +37,8 @@ impl Loaded {
     pub fn parse(stored: StoredRegistration) -> Result<Loaded, serde_json::Error> {
         Ok(Loaded {
             registration: serde_json::from_str(&stored.payload)?,
+            version: stored.version,
+            amended: stored.amended(),
             id: stored.id,
             reference: stored.reference,
             status: stored.status,

@@ -69,6 +69,53 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX tokens_by_event ON tokens (event);
     ",
+    // 2: the lifecycle after submission. Every version of a payload is
+    // kept; a registration knows its current version, the one an organiser
+    // last decided on, and the hash of its manage token; the outbox holds
+    // each message from the transaction of the change that caused it until
+    // it is delivered.
+    r"
+    ALTER TABLE registrations ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE registrations ADD COLUMN reviewed_version INTEGER;
+    ALTER TABLE registrations ADD COLUMN manage_generation INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE registrations ADD COLUMN manage_hash BLOB;
+    CREATE UNIQUE INDEX registrations_by_manage_hash ON registrations (manage_hash)
+        WHERE manage_hash IS NOT NULL;
+    UPDATE registrations SET reviewed_version = 1 WHERE status <> 'pending';
+
+    CREATE TABLE versions (
+        registration_id TEXT NOT NULL REFERENCES registrations (id) ON DELETE CASCADE,
+        version         INTEGER NOT NULL,
+        payload         TEXT NOT NULL,
+        at              INTEGER NOT NULL,
+        author          TEXT NOT NULL,
+        PRIMARY KEY (registration_id, version)
+    ) WITHOUT ROWID;
+    INSERT INTO versions (registration_id, version, payload, at, author)
+        SELECT id, 1, payload, created_at, 'focal_point' FROM registrations;
+
+    CREATE TABLE outbox (
+        id              TEXT PRIMARY KEY,
+        registration_id TEXT NOT NULL REFERENCES registrations (id) ON DELETE CASCADE,
+        kind            TEXT NOT NULL,
+        message_id      TEXT NOT NULL UNIQUE,
+        to_name         TEXT NOT NULL,
+        to_email        TEXT NOT NULL,
+        language        TEXT NOT NULL,
+        subject         TEXT NOT NULL,
+        text_body       TEXT NOT NULL,
+        html_body       TEXT NOT NULL,
+        created_at      INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        sent_at         INTEGER,
+        failed_at       INTEGER,
+        last_error      TEXT
+    );
+    CREATE INDEX outbox_by_registration ON outbox (registration_id, created_at);
+    CREATE INDEX outbox_due ON outbox (next_attempt_at)
+        WHERE sent_at IS NULL AND failed_at IS NULL;
+    ",
 ];
 
 /// Brings the database to the latest version. Refuses a database written
@@ -89,6 +136,15 @@ pub fn migrate(conn: &mut Connection) -> Result<u32, String> {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| e.to_string())?;
+        // Another process (a second server, `token create`) may have
+        // migrated while this one waited for the write lock: read the
+        // version again under the lock.
+        let now: u32 = tx
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(|e| e.to_string())?;
+        if now >= version {
+            continue;
+        }
         tx.execute_batch(sql)
             .map_err(|e| format!("migration {version}: {e}"))?;
         tx.pragma_update(None, "user_version", version)
@@ -108,6 +164,22 @@ mod tests {
         assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() as u32);
         // Running again is a no-op.
         assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() as u32);
+        // A second connection that read the old version before the first
+        // migrated finds the work done under the lock.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let mut a = Connection::open(&path).unwrap();
+        let mut b = Connection::open(&path).unwrap();
+        for c in [&a, &b] {
+            c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+        }
+        let threads = [
+            std::thread::spawn(move || migrate(&mut a)),
+            std::thread::spawn(move || migrate(&mut b)),
+        ];
+        for thread in threads {
+            assert_eq!(thread.join().unwrap().unwrap(), MIGRATIONS.len() as u32);
+        }
         conn.pragma_update(None, "user_version", 99).unwrap();
         assert!(migrate(&mut conn).unwrap_err().contains("newer"));
     }

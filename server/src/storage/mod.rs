@@ -14,6 +14,7 @@
 pub mod migrations;
 pub mod sqlite;
 
+use accredit_model::api::{Author, MessageKind};
 use accredit_model::review::Status;
 use std::fmt;
 use std::sync::Arc;
@@ -74,7 +75,115 @@ pub struct NewRegistration {
     pub response: String,
     /// Attachment ids the payload references; they become the registration's.
     pub attachments: Vec<String>,
+    /// SHA-256 of the first manage token (generation 1).
+    pub manage_hash: [u8; 32],
+    /// Messages the registration causes, queued in the same transaction.
+    pub messages: Vec<NewMessage>,
 }
+
+/// A composed message for the outbox. It is written in the transaction of
+/// the change that causes it, so a change is never stored without its
+/// message nor a message without its change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewMessage {
+    pub id: String,
+    pub kind: MessageKind,
+    /// The `Message-ID` header, the same on every delivery attempt, so a
+    /// message delivered twice (at-least-once) is recognisably one.
+    pub message_id: String,
+    pub to_name: String,
+    pub to_email: String,
+    pub language: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// A message waiting in the outbox, or delivered from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxMessage {
+    pub message: NewMessage,
+    pub registration_id: String,
+    pub created_at: i64,
+    pub attempts: u32,
+    pub sent_at: Option<i64>,
+    pub failed_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+/// One stored version of a payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VersionRecord {
+    pub version: u32,
+    pub payload: String,
+    pub at: i64,
+    pub author: Author,
+}
+
+/// A focal point's new version of their registration.
+#[derive(Clone, Debug)]
+pub struct Amendment {
+    pub event: String,
+    pub registration_id: String,
+    /// The version it was made against (`If-Match`).
+    pub expected_version: u32,
+    /// The normalised payload, as JSON.
+    pub payload: String,
+    pub at: i64,
+    pub idempotency_key: String,
+    pub body_hash: [u8; 32],
+    /// What the key replays: the response for `expected_version + 1`.
+    pub response: String,
+    /// Attachment ids the payload references.
+    pub attachments: Vec<String>,
+    pub messages: Vec<NewMessage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AmendOutcome {
+    Amended {
+        version: u32,
+        from: Status,
+    },
+    NotFound,
+    /// The registration is at another version now.
+    Stale {
+        current: u32,
+    },
+    /// Rejected or withdrawn: no more amendments.
+    Final(Status),
+    KeyTaken(IdempotencyRecord),
+    AttachmentsUnavailable(Vec<String>),
+}
+
+/// A focal point withdrawing their registration.
+#[derive(Clone, Debug)]
+pub struct Withdrawal {
+    pub event: String,
+    pub registration_id: String,
+    pub expected_version: Option<u32>,
+    pub at: i64,
+    pub messages: Vec<NewMessage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WithdrawOutcome {
+    Withdrawn {
+        version: u32,
+    },
+    /// It already was (a retried request): nothing changed, nothing queued.
+    AlreadyWithdrawn {
+        version: u32,
+    },
+    NotFound,
+    Stale {
+        current: u32,
+    },
+    Final(Status),
+}
+
+/// The actor recorded in the audit trail for a focal point's own changes.
+pub const FOCAL_POINT_ACTOR: &str = "focal_point";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InsertOutcome {
@@ -96,6 +205,19 @@ pub struct StoredRegistration {
     pub payload: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Current version (1 as first submitted).
+    pub version: u32,
+    /// The version an organiser last decided on.
+    pub reviewed_version: Option<u32>,
+    /// How many manage tokens were issued (the current one is this one).
+    pub manage_generation: u32,
+}
+
+impl StoredRegistration {
+    /// Changed by the focal point since an organiser last decided.
+    pub fn amended(&self) -> bool {
+        self.reviewed_version.is_some_and(|v| v < self.version)
+    }
 }
 
 /// One status change, as the audit trail keeps it.
@@ -118,6 +240,9 @@ pub struct StatusChange {
     pub actor_token: String,
     pub actor_label: String,
     pub at: i64,
+    /// The version the organiser decided on; refused when stale.
+    pub expected_version: Option<u32>,
+    pub messages: Vec<NewMessage>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,6 +250,7 @@ pub enum ChangeOutcome {
     Changed(AuditEntry),
     NotFound,
     NotAllowed { from: Status },
+    Stale { current: u32 },
 }
 
 #[derive(Clone, Debug)]
@@ -194,6 +320,47 @@ pub trait Storage: Send + Sync + 'static {
     /// Deletes the token with this id; whether there was one. Requests
     /// with it fail from then on (tokens are looked up on every request).
     fn revoke_token(&self, id: &str) -> StorageResult<bool>;
+    /// The registration whose current manage token hashes to `hash`.
+    fn registration_by_manage_hash(
+        &self,
+        event: &str,
+        hash: &[u8; 32],
+    ) -> StorageResult<Option<StoredRegistration>>;
+    /// Every version of a registration's payload, oldest first.
+    fn versions(&self, event: &str, id: &str) -> StorageResult<Vec<VersionRecord>>;
+    /// Stores a new version, its idempotency record, its attachments and its
+    /// messages atomically; an approved or changes-requested registration
+    /// goes back to pending.
+    fn amend(&self, amendment: &Amendment) -> StorageResult<AmendOutcome>;
+    /// Withdraws the registration and queues its messages atomically.
+    fn withdraw(&self, withdrawal: &Withdrawal) -> StorageResult<WithdrawOutcome>;
+    /// Replaces the manage token (generation `generation`, whose hash is
+    /// `hash`) if the current one is `generation - 1`, and queues the
+    /// message carrying it; whether it did.
+    fn renew_manage_token(
+        &self,
+        event: &str,
+        id: &str,
+        generation: u32,
+        hash: &[u8; 32],
+        message: &NewMessage,
+    ) -> StorageResult<bool>;
+    /// Messages due for an attempt at `now`, oldest first, at most `limit`.
+    fn due_messages(&self, now: i64, limit: usize) -> StorageResult<Vec<OutboxMessage>>;
+    /// When the next undelivered message is due, if any.
+    fn next_message_due(&self) -> StorageResult<Option<i64>>;
+    /// Records a delivery.
+    fn message_sent(&self, id: &str, at: i64) -> StorageResult<()>;
+    /// Records a failed attempt; `retry_at: None` gives up on the message.
+    fn message_failed(
+        &self,
+        id: &str,
+        at: i64,
+        error: &str,
+        retry_at: Option<i64>,
+    ) -> StorageResult<()>;
+    /// The messages of a registration, oldest first.
+    fn messages(&self, event: &str, id: &str) -> StorageResult<Vec<OutboxMessage>>;
     /// Deletes every registration, attachment and idempotency record of the event.
     fn purge_event(&self, event: &str) -> StorageResult<Deleted>;
     /// Deletes attachments that no registration uses, uploaded before `before`.

@@ -267,7 +267,7 @@ fn hash_of(bytes: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
     })
 }
 
-const REGISTRATION_COLUMNS: &str = "id, event, reference, status, payload, created_at, updated_at";
+const REGISTRATION_COLUMNS: &str = "id, event, reference, status, payload, created_at, updated_at, version, reviewed_version, manage_generation";
 
 fn registration_row(row: &rusqlite::Row) -> rusqlite::Result<StoredRegistration> {
     Ok(StoredRegistration {
@@ -278,6 +278,171 @@ fn registration_row(row: &rusqlite::Row) -> rusqlite::Result<StoredRegistration>
         payload: row.get(4)?,
         created_at: row.get(5)?,
         updated_at: row.get(6)?,
+        version: row.get(7)?,
+        reviewed_version: row.get(8)?,
+        manage_generation: row.get(9)?,
+    })
+}
+
+fn kind_of(text: String) -> rusqlite::Result<MessageKind> {
+    serde_json::from_value(serde_json::Value::String(text.clone()))
+        .map_err(|_| rusqlite::Error::InvalidColumnType(0, text, rusqlite::types::Type::Text))
+}
+
+fn kind_name(kind: MessageKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn author_name(author: Author) -> &'static str {
+    match author {
+        Author::FocalPoint => "focal_point",
+        Author::Organiser => "organiser",
+    }
+}
+
+fn author_of(text: String) -> rusqlite::Result<Author> {
+    match text.as_str() {
+        "focal_point" => Ok(Author::FocalPoint),
+        "organiser" => Ok(Author::Organiser),
+        _ => Err(rusqlite::Error::InvalidColumnType(
+            0,
+            text,
+            rusqlite::types::Type::Text,
+        )),
+    }
+}
+
+fn queue_messages(
+    tx: &Connection,
+    registration_id: &str,
+    at: i64,
+    messages: &[NewMessage],
+) -> rusqlite::Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO outbox (id, registration_id, kind, message_id, to_name, to_email, language,
+                             subject, text_body, html_body, created_at, next_attempt_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+    )?;
+    for m in messages {
+        insert.execute(params![
+            m.id,
+            registration_id,
+            kind_name(m.kind),
+            m.message_id,
+            m.to_name,
+            m.to_email,
+            m.language,
+            m.subject,
+            m.text,
+            m.html,
+            at
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_version(
+    tx: &Connection,
+    registration_id: &str,
+    version: u32,
+    payload: &str,
+    at: i64,
+    author: Author,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO versions (registration_id, version, payload, at, author) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![registration_id, version, payload, at, author_name(author)])?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_audit(
+    tx: &Connection,
+    registration_id: &str,
+    at: i64,
+    actor_token: &str,
+    actor_label: &str,
+    from: Status,
+    to: Status,
+    note: &str,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit (registration_id, at, actor_token, actor_label, from_status, to_status, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        registration_id,
+        at,
+        actor_token,
+        actor_label,
+        from.as_str(),
+        to.as_str(),
+        note
+    ])?;
+    Ok(())
+}
+
+/// Status and version of a registration, inside a write.
+fn current_state(
+    tx: &Connection,
+    event: &str,
+    id: &str,
+) -> rusqlite::Result<Option<(Status, u32)>> {
+    tx.prepare_cached("SELECT status, version FROM registrations WHERE event = ?1 AND id = ?2")?
+        .query_row(params![event, id], |row| {
+            Ok((status_of(row.get(0)?)?, row.get(1)?))
+        })
+        .optional()
+}
+
+/// Which of `ids` cannot be claimed by `owner` (missing, another event's,
+/// or another registration's).
+fn unavailable_attachments(
+    tx: &Connection,
+    event: &str,
+    owner: &str,
+    ids: &[String],
+) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT registration_id IS NULL OR registration_id = ?3 FROM attachments WHERE id = ?1 AND event = ?2",
+    )?;
+    let mut unavailable = Vec::new();
+    for id in ids {
+        let free: Option<bool> = stmt
+            .query_row(params![id, event, owner], |row| row.get(0))
+            .optional()?;
+        if free != Some(true) {
+            unavailable.push(id.clone());
+        }
+    }
+    Ok(unavailable)
+}
+
+const OUTBOX_COLUMNS: &str = "id, kind, message_id, to_name, to_email, language, subject, text_body, html_body, registration_id, created_at, attempts, sent_at, failed_at, last_error";
+
+fn outbox_row(row: &rusqlite::Row) -> rusqlite::Result<OutboxMessage> {
+    Ok(OutboxMessage {
+        message: NewMessage {
+            id: row.get(0)?,
+            kind: kind_of(row.get(1)?)?,
+            message_id: row.get(2)?,
+            to_name: row.get(3)?,
+            to_email: row.get(4)?,
+            language: row.get(5)?,
+            subject: row.get(6)?,
+            text: row.get(7)?,
+            html: row.get(8)?,
+        },
+        registration_id: row.get(9)?,
+        created_at: row.get(10)?,
+        attempts: row.get(11)?,
+        sent_at: row.get(12)?,
+        failed_at: row.get(13)?,
+        last_error: row.get(14)?,
     })
 }
 
@@ -320,25 +485,14 @@ impl Storage for Sqlite {
             if taken {
                 return Ok(InsertOutcome::ReferenceTaken);
             }
-            let mut unavailable = Vec::new();
-            {
-                let mut owner = tx.prepare_cached(
-                    "SELECT registration_id IS NULL FROM attachments WHERE id = ?1 AND event = ?2",
-                )?;
-                for id in &new.attachments {
-                    let free: Option<bool> =
-                        owner.query_row(params![id, new.event], |row| row.get(0)).optional()?;
-                    if free != Some(true) {
-                        unavailable.push(id.clone());
-                    }
-                }
-            }
+            let unavailable = unavailable_attachments(tx, &new.event, &new.id, &new.attachments)?;
             if !unavailable.is_empty() {
                 return Ok(InsertOutcome::AttachmentsUnavailable(unavailable));
             }
             tx.prepare_cached(
-                "INSERT INTO registrations (id, event, reference, status, payload, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                "INSERT INTO registrations (id, event, reference, status, payload, created_at, updated_at,
+                                            version, manage_generation, manage_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1, 1, ?7)",
             )?
             .execute(params![
                 new.id,
@@ -346,8 +500,11 @@ impl Storage for Sqlite {
                 new.reference,
                 Status::Pending.as_str(),
                 new.payload,
-                new.created_at
+                new.created_at,
+                &new.manage_hash[..]
             ])?;
+            insert_version(tx, &new.id, 1, &new.payload, new.created_at, Author::FocalPoint)?;
+            queue_messages(tx, &new.id, new.created_at, &new.messages)?;
             tx.prepare_cached(
                 "INSERT INTO idempotency (event, key, body_hash, status, response, registration_id, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -413,32 +570,31 @@ impl Storage for Sqlite {
     fn change_status(&self, change: &StatusChange) -> StorageResult<ChangeOutcome> {
         let change = change.clone();
         self.write(move |tx| {
-            let current: Option<String> = tx
-                .prepare_cached("SELECT status FROM registrations WHERE event = ?1 AND id = ?2")?
-                .query_row(params![change.event, change.registration_id], |row| row.get(0))
-                .optional()?;
-            let Some(current) = current else {
+            let Some((from, version)) = current_state(tx, &change.event, &change.registration_id)?
+            else {
                 return Ok(ChangeOutcome::NotFound);
             };
-            let from = status_of(current)?;
+            if change.expected_version.is_some_and(|v| v != version) {
+                return Ok(ChangeOutcome::Stale { current: version });
+            }
             if !from.can_change_to(change.to) {
                 return Ok(ChangeOutcome::NotAllowed { from });
             }
-            tx.prepare_cached("UPDATE registrations SET status = ?1, updated_at = ?2 WHERE id = ?3")?
-                .execute(params![change.to.as_str(), change.at, change.registration_id])?;
             tx.prepare_cached(
-                "INSERT INTO audit (registration_id, at, actor_token, actor_label, from_status, to_status, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "UPDATE registrations SET status = ?1, updated_at = ?2, reviewed_version = version WHERE id = ?3",
             )?
-            .execute(params![
-                change.registration_id,
+            .execute(params![change.to.as_str(), change.at, change.registration_id])?;
+            insert_audit(
+                tx,
+                &change.registration_id,
                 change.at,
-                change.actor_token,
-                change.actor_label,
-                from.as_str(),
-                change.to.as_str(),
-                change.note
-            ])?;
+                &change.actor_token,
+                &change.actor_label,
+                from,
+                change.to,
+                &change.note,
+            )?;
+            queue_messages(tx, &change.registration_id, change.at, &change.messages)?;
             Ok(ChangeOutcome::Changed(AuditEntry {
                 at: change.at,
                 actor_token: change.actor_token.clone(),
@@ -447,6 +603,236 @@ impl Storage for Sqlite {
                 to: change.to,
                 note: change.note.clone(),
             }))
+        })
+    }
+
+    fn registration_by_manage_hash(
+        &self,
+        event: &str,
+        hash: &[u8; 32],
+    ) -> StorageResult<Option<StoredRegistration>> {
+        self.read(|conn| {
+            conn.prepare_cached(&format!(
+                "SELECT {REGISTRATION_COLUMNS} FROM registrations WHERE manage_hash = ?1 AND event = ?2"
+            ))?
+            .query_row(params![&hash[..], event], registration_row)
+            .optional()
+        })
+    }
+
+    fn versions(&self, event: &str, id: &str) -> StorageResult<Vec<VersionRecord>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT v.version, v.payload, v.at, v.author
+                 FROM versions v JOIN registrations r ON r.id = v.registration_id
+                 WHERE r.event = ?1 AND r.id = ?2 ORDER BY v.version",
+            )?;
+            let rows = stmt.query_map(params![event, id], |row| {
+                Ok(VersionRecord {
+                    version: row.get(0)?,
+                    payload: row.get(1)?,
+                    at: row.get(2)?,
+                    author: author_of(row.get(3)?)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
+    fn amend(&self, amendment: &Amendment) -> StorageResult<AmendOutcome> {
+        let a = amendment.clone();
+        self.write(move |tx| {
+            if let Some(record) = idempotency_record(tx, &a.event, &a.idempotency_key)? {
+                return Ok(AmendOutcome::KeyTaken(record));
+            }
+            let Some((from, version)) = current_state(tx, &a.event, &a.registration_id)? else {
+                return Ok(AmendOutcome::NotFound);
+            };
+            if !from.is_amendable() {
+                return Ok(AmendOutcome::Final(from));
+            }
+            if version != a.expected_version {
+                return Ok(AmendOutcome::Stale { current: version });
+            }
+            let unavailable =
+                unavailable_attachments(tx, &a.event, &a.registration_id, &a.attachments)?;
+            if !unavailable.is_empty() {
+                return Ok(AmendOutcome::AttachmentsUnavailable(unavailable));
+            }
+            let next = version + 1;
+            tx.prepare_cached(
+                "UPDATE registrations SET payload = ?1, version = ?2, status = ?3, updated_at = ?4 WHERE id = ?5",
+            )?
+            .execute(params![
+                a.payload,
+                next,
+                Status::Pending.as_str(),
+                a.at,
+                a.registration_id
+            ])?;
+            insert_version(tx, &a.registration_id, next, &a.payload, a.at, Author::FocalPoint)?;
+            if from != Status::Pending {
+                insert_audit(
+                    tx,
+                    &a.registration_id,
+                    a.at,
+                    FOCAL_POINT_ACTOR,
+                    "Focal point (amendment)",
+                    from,
+                    Status::Pending,
+                    "",
+                )?;
+            }
+            tx.prepare_cached(
+                "INSERT INTO idempotency (event, key, body_hash, status, response, registration_id, created_at)
+                 VALUES (?1, ?2, ?3, 200, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                a.event,
+                a.idempotency_key,
+                &a.body_hash[..],
+                a.response,
+                a.registration_id,
+                a.at
+            ])?;
+            let mut claim = tx.prepare_cached(
+                "UPDATE attachments SET registration_id = ?1 WHERE id = ?2 AND registration_id IS NULL",
+            )?;
+            for id in &a.attachments {
+                claim.execute(params![a.registration_id, id])?;
+            }
+            queue_messages(tx, &a.registration_id, a.at, &a.messages)?;
+            Ok(AmendOutcome::Amended { version: next, from })
+        })
+    }
+
+    fn withdraw(&self, withdrawal: &Withdrawal) -> StorageResult<WithdrawOutcome> {
+        let w = withdrawal.clone();
+        self.write(move |tx| {
+            let Some((from, version)) = current_state(tx, &w.event, &w.registration_id)? else {
+                return Ok(WithdrawOutcome::NotFound);
+            };
+            if from == Status::Withdrawn {
+                return Ok(WithdrawOutcome::AlreadyWithdrawn { version });
+            }
+            if !from.is_amendable() {
+                return Ok(WithdrawOutcome::Final(from));
+            }
+            if w.expected_version.is_some_and(|v| v != version) {
+                return Ok(WithdrawOutcome::Stale { current: version });
+            }
+            tx.prepare_cached(
+                "UPDATE registrations SET status = ?1, updated_at = ?2 WHERE id = ?3",
+            )?
+            .execute(params![Status::Withdrawn.as_str(), w.at, w.registration_id])?;
+            insert_audit(
+                tx,
+                &w.registration_id,
+                w.at,
+                FOCAL_POINT_ACTOR,
+                "Focal point",
+                from,
+                Status::Withdrawn,
+                "",
+            )?;
+            queue_messages(tx, &w.registration_id, w.at, &w.messages)?;
+            Ok(WithdrawOutcome::Withdrawn { version })
+        })
+    }
+
+    fn renew_manage_token(
+        &self,
+        event: &str,
+        id: &str,
+        generation: u32,
+        hash: &[u8; 32],
+        message: &NewMessage,
+    ) -> StorageResult<bool> {
+        let (event, id, hash, message) = (event.to_owned(), id.to_owned(), *hash, message.clone());
+        self.write(move |tx| {
+            let changed = tx
+                .prepare_cached(
+                    "UPDATE registrations SET manage_generation = ?1, manage_hash = ?2
+                     WHERE event = ?3 AND id = ?4 AND manage_generation = ?1 - 1",
+                )?
+                .execute(params![generation, &hash[..], event, id])?;
+            if changed == 1 {
+                let at: i64 = crate::clock::now();
+                queue_messages(tx, &id, at, std::slice::from_ref(&message))?;
+            }
+            Ok(changed == 1)
+        })
+    }
+
+    fn due_messages(&self, now: i64, limit: usize) -> StorageResult<Vec<OutboxMessage>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {OUTBOX_COLUMNS} FROM outbox
+                 WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?1
+                 ORDER BY next_attempt_at, created_at, rowid LIMIT ?2"
+            ))?;
+            let rows = stmt.query_map(params![now, limit as i64], outbox_row)?;
+            rows.collect()
+        })
+    }
+
+    fn next_message_due(&self) -> StorageResult<Option<i64>> {
+        self.read(|conn| {
+            conn.query_row(
+                "SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+                [],
+                |row| row.get(0),
+            )
+        })
+    }
+
+    fn message_sent(&self, id: &str, at: i64) -> StorageResult<()> {
+        let id = id.to_owned();
+        self.write(move |tx| {
+            tx.execute(
+                "UPDATE outbox SET sent_at = ?1, attempts = attempts + 1, last_error = NULL WHERE id = ?2",
+                params![at, id],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn message_failed(
+        &self,
+        id: &str,
+        at: i64,
+        error: &str,
+        retry_at: Option<i64>,
+    ) -> StorageResult<()> {
+        let (id, error) = (id.to_owned(), error.to_owned());
+        self.write(move |tx| {
+            match retry_at {
+                Some(next) => tx.execute(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, next_attempt_at = ?2 WHERE id = ?3",
+                    params![error, next, id],
+                )?,
+                None => tx.execute(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, failed_at = ?2 WHERE id = ?3",
+                    params![error, at, id],
+                )?,
+            };
+            Ok(())
+        })
+    }
+
+    fn messages(&self, event: &str, id: &str) -> StorageResult<Vec<OutboxMessage>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {cols} FROM outbox o JOIN registrations r ON r.id = o.registration_id
+                 WHERE r.event = ?1 AND r.id = ?2 ORDER BY o.created_at, o.rowid",
+                cols = OUTBOX_COLUMNS
+                    .split(", ")
+                    .map(|c| format!("o.{c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))?;
+            let rows = stmt.query_map(params![event, id], outbox_row)?;
+            rows.collect()
         })
     }
 

@@ -3,6 +3,8 @@
 mod attachments;
 mod common;
 mod exports;
+mod mail;
+mod manage;
 mod organiser;
 mod registrations;
 mod retention;

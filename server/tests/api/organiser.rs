@@ -313,7 +313,9 @@ async fn status_changes_follow_the_review_flow_and_are_audited() {
     assert_eq!(approved["status"], "approved");
     assert_eq!(approved["audit"].as_array().unwrap().len(), 2);
 
-    let refused = patch(json!({"status": "rejected"})).await.unwrap();
+    let refused = patch(json!({"status": "rejected", "note": "Too late"}))
+        .await
+        .unwrap();
     problem(refused, 409, "status.transition_not_allowed").await;
     let refused = patch(json!({"status": "finished"})).await.unwrap();
     problem(refused, 422, "body.invalid").await;

@@ -76,6 +76,67 @@ async fn allowed_origins_may_call_the_widget_endpoints() {
 }
 
 #[tokio::test]
+async fn the_manage_link_works_from_an_allowed_host_page() {
+    let server = cors_server().await;
+    let receipt: Value = server.register(&registration()).await.json().await.unwrap();
+    let token = receipt["manage_token"].as_str().unwrap().to_owned();
+    for method in ["GET", "PUT", "DELETE"] {
+        let preflight = server
+            .client
+            .request(
+                reqwest::Method::OPTIONS,
+                server.event_url("/my-registration"),
+            )
+            .header("origin", ALLOWED)
+            .header("access-control-request-method", method)
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type, idempotency-key, if-match",
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(preflight.status(), 204, "{method}");
+        let h = preflight.headers();
+        let allowed = |name: &str| h[name].to_str().unwrap().to_owned();
+        assert!(allowed("access-control-allow-methods").contains(method));
+        for header in ["authorization", "if-match", "idempotency-key"] {
+            assert!(
+                allowed("access-control-allow-headers").contains(header),
+                "{header}"
+            );
+        }
+    }
+    let response = server
+        .client
+        .get(server.event_url("/my-registration"))
+        .header("origin", ALLOWED)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["access-control-allow-origin"], ALLOWED);
+    assert!(
+        response.headers()["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .contains("etag"),
+        "the widget reads the version from the ETag"
+    );
+    // Other origins get nothing, whatever token they hold.
+    let response = server
+        .client
+        .get(server.event_url("/my-registration"))
+        .header("origin", "https://evil.example")
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+}
+
+#[tokio::test]
 async fn other_origins_are_refused_and_same_origin_always_works() {
     let server = cors_server().await;
     for origin in ["https://evil.example", "http://mofa.example.pk", "null"] {
@@ -289,7 +350,7 @@ async fn every_documented_operation_is_served() {
     let doc: Value = response.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 10);
+    assert_eq!(paths.len(), 12);
     let mut operations = 0;
     for (path, item) in paths {
         let concrete = path
@@ -311,7 +372,7 @@ async fn every_documented_operation_is_served() {
             operations += 1;
         }
     }
-    assert_eq!(operations, 12);
+    assert_eq!(operations, 16);
 }
 
 #[tokio::test]
