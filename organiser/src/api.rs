@@ -3,11 +3,12 @@
 //! is no longer accepted and the organiser must sign in again.
 
 use crate::browser;
-use crate::roster::{Entry, ListResponse};
-use accredit_model::review::Status;
-use accredit_model::{EventConfig, Registration};
+use crate::roster::Entry;
+use accredit_model::EventConfig;
+use accredit_model::api::{
+    Decision, ManageLinkSent, Problem, RegistrationDetail, RegistrationList,
+};
 use gloo_net::http::{Request, Response};
-use serde::Deserialize;
 
 /// Where the API is and which event it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,35 +44,14 @@ impl ApiError {
             }
         }
     }
-}
 
-/// The detail endpoint's answer.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Detail {
-    pub id: String,
-    pub reference: String,
-    pub status: Status,
-    pub created_at: String,
-    pub updated_at: String,
-    pub registration: Registration,
-    pub audit: Vec<AuditEntry>,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct AuditEntry {
-    pub at: String,
-    pub by: Actor,
-    #[serde(default)]
-    pub from: Option<Status>,
-    pub to: Status,
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct Actor {
-    #[serde(default)]
-    pub label: Option<String>,
+    /// The problem's code (`precondition.failed`, …), if the server gave one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Problem { code, .. } if !code.is_empty() => Some(code),
+            _ => None,
+        }
+    }
 }
 
 /// The server's exports.
@@ -120,20 +100,12 @@ impl Export {
     }
 }
 
-#[derive(Deserialize)]
-struct ProblemBody {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    detail: String,
-}
-
 async fn problem(res: Response) -> ApiError {
     if res.status() == 401 {
         return ApiError::SignedOut;
     }
     let status = res.status();
-    let body: Option<ProblemBody> = res.json().await.ok();
+    let body: Option<Problem> = res.json().await.ok();
     let (code, detail) = body.map(|b| (b.code, b.detail)).unwrap_or_default();
     ApiError::Problem {
         status,
@@ -177,17 +149,29 @@ impl Api {
         .await
     }
 
-    /// Every registration of the event, with its payload.
+    /// Every registration of the event, with its payload: the active ones
+    /// and, asked for apart (the list leaves them out otherwise), the
+    /// withdrawn ones, so the dashboard can count them and the status
+    /// filter can show them.
     pub async fn registrations(&self, token: &str) -> Result<Vec<Entry>, ApiError> {
-        let request = Request::get(&self.url("/registrations?include=registration"))
-            .header("Authorization", &bearer(token))
-            .build()
-            .map_err(|_| ApiError::Network)?;
-        let list: ListResponse = send(request).await?;
-        Ok(crate::roster::load(list.registrations))
+        let list = |query: &'static str| {
+            let request = Request::get(&self.url(&format!("/registrations?{query}")))
+                .header("Authorization", &bearer(token))
+                .build()
+                .map_err(|_| ApiError::Network);
+            async move { send::<RegistrationList>(request?).await }
+        };
+        let (active, withdrawn) = futures::future::join(
+            list("include=registration"),
+            list("include=registration&status=withdrawn"),
+        )
+        .await;
+        let mut registrations = active?.registrations;
+        registrations.extend(withdrawn?.registrations);
+        Ok(crate::roster::load(registrations))
     }
 
-    pub async fn detail(&self, token: &str, id: &str) -> Result<Detail, ApiError> {
+    pub async fn detail(&self, token: &str, id: &str) -> Result<RegistrationDetail, ApiError> {
         let request = Request::get(&self.url(&format!("/registrations/{id}")))
             .header("Authorization", &bearer(token))
             .build()
@@ -195,18 +179,31 @@ impl Api {
         send(request).await
     }
 
-    /// Approves, rejects or requests changes, with a note for the audit trail.
-    pub async fn change_status(
+    /// Approves, rejects or requests changes, with a note for the
+    /// delegation and the audit trail, on the version the organiser looked
+    /// at (a stale one is refused with `412 precondition.failed`).
+    pub async fn decide(
         &self,
         token: &str,
         id: &str,
-        to: Status,
-        note: &str,
-    ) -> Result<Detail, ApiError> {
-        let body = serde_json::json!({"status": to, "note": note});
+        decision: &Decision,
+    ) -> Result<RegistrationDetail, ApiError> {
         let request = Request::patch(&self.url(&format!("/registrations/{id}")))
             .header("Authorization", &bearer(token))
-            .json(&body)
+            .json(decision)
+            .map_err(|_| ApiError::Network)?;
+        send(request).await
+    }
+
+    /// Sends the focal point a new manage link (the old one stops working).
+    pub async fn send_manage_link(
+        &self,
+        token: &str,
+        id: &str,
+    ) -> Result<ManageLinkSent, ApiError> {
+        let request = Request::post(&self.url(&format!("/registrations/{id}/manage-link")))
+            .header("Authorization", &bearer(token))
+            .build()
             .map_err(|_| ApiError::Network)?;
         send(request).await
     }

@@ -11,6 +11,7 @@ mod api;
 mod app;
 mod browser;
 mod host;
+mod lifecycle;
 mod qr;
 mod roster;
 mod session;

@@ -4,26 +4,9 @@
 //! once. The filter and protocol order are the model's, the same code the
 //! server runs for its list and exports.
 
+use accredit_model::api::{RegistrationDetail, RegistrationSummary};
 use accredit_model::review::{Filter, Status, protocol, search_text};
 use accredit_model::{DelegationKind, EventConfig, HEAD_OF_DELEGATION, Member, Registration};
-use serde::Deserialize;
-
-/// One row of the list endpoint with its payload.
-#[derive(Deserialize)]
-pub struct Listed {
-    pub id: String,
-    pub reference: String,
-    pub status: Status,
-    pub created_at: String,
-    pub updated_at: String,
-    pub registration: Registration,
-}
-
-/// `{"total": n, "registrations": [...]}`.
-#[derive(Deserialize)]
-pub struct ListResponse {
-    pub registrations: Vec<Listed>,
-}
 
 /// A registration ready to be filtered and sorted.
 #[derive(Clone, Debug)]
@@ -31,6 +14,10 @@ pub struct Entry {
     pub id: String,
     pub reference: String,
     pub status: Status,
+    /// The current version, which a decision is made against.
+    pub version: u32,
+    /// Changed by the focal point since an organiser last decided.
+    pub amended: bool,
     pub created_at: String,
     pub updated_at: String,
     pub registration: Registration,
@@ -49,32 +36,63 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn new(listed: Listed) -> Entry {
-        let r = &listed.registration;
+    /// A row of the list endpoint (`?include=registration`, so it carries
+    /// its payload).
+    pub fn new(listed: RegistrationSummary) -> Entry {
+        let mut entry = Entry {
+            name: String::new(),
+            head: None,
+            search: String::new(),
+            protocol_key: (0, String::new()),
+            head_folded: String::new(),
+            position: 0,
+            id: listed.id,
+            reference: listed.reference,
+            status: listed.status,
+            version: listed.version,
+            amended: listed.amended,
+            created_at: listed.created_at,
+            updated_at: listed.updated_at,
+            registration: listed.registration.unwrap_or_default(),
+        };
+        entry.index();
+        entry
+    }
+
+    /// Takes what the detail endpoint (or a decision) answered: the status,
+    /// the version and the payload may all have changed since the list was
+    /// loaded. The place in protocol order stays until the next reload.
+    pub fn refresh(&mut self, detail: &RegistrationDetail) {
+        self.status = detail.status;
+        self.version = detail.version;
+        self.amended = detail
+            .reviewed_version
+            .is_some_and(|reviewed| reviewed < detail.version);
+        self.updated_at.clone_from(&detail.updated_at);
+        self.registration = detail.registration.clone();
+        self.index();
+    }
+
+    /// The derived fields the list sorts and searches on.
+    fn index(&mut self) {
+        let r = &self.registration;
         let head = r
             .members
             .iter()
             .find(|m| m.category == HEAD_OF_DELEGATION)
             .map(Member::badge_text);
-        Entry {
-            name: protocol::listed_name(&r.delegation),
-            search: search_text(&listed.reference, r),
-            protocol_key: protocol::delegation_key(&r.delegation),
-            head_folded: head.as_deref().map(protocol::fold).unwrap_or_default(),
-            head,
-            position: 0,
-            id: listed.id,
-            reference: listed.reference,
-            status: listed.status,
-            created_at: listed.created_at,
-            updated_at: listed.updated_at,
-            registration: listed.registration,
-        }
+        self.name = protocol::listed_name(&r.delegation);
+        self.search = search_text(&self.reference, r);
+        self.protocol_key = protocol::delegation_key(&r.delegation);
+        self.head_folded = head.as_deref().map(protocol::fold).unwrap_or_default();
+        self.head = head;
     }
 
     /// Whether `filter` keeps this registration.
     pub fn matches(&self, filter: &Filter) -> bool {
-        filter.matches_fields(self.status, &self.registration) && filter.matches_text(&self.search)
+        filter.matches_fields(self.status, &self.registration)
+            && filter.matches_amended(self.amended)
+            && filter.matches_text(&self.search)
     }
 
     fn protocol_cmp(&self, other: &Entry) -> std::cmp::Ordering {
@@ -85,7 +103,7 @@ impl Entry {
 }
 
 /// Entries from the list endpoint, each knowing its place in protocol order.
-pub fn load(listed: Vec<Listed>) -> Vec<Entry> {
+pub fn load(listed: Vec<RegistrationSummary>) -> Vec<Entry> {
     let mut entries: Vec<Entry> = listed.into_iter().map(Entry::new).collect();
     let mut order: Vec<usize> = (0..entries.len()).collect();
     order.sort_by(|&a, &b| entries[a].protocol_cmp(&entries[b]));
@@ -192,13 +210,19 @@ pub struct Participant {
 /// delegations by kind and name, within each the head first, then the
 /// event's categories, then family name. With a category filter, only the
 /// members of that category (as the server's participant exports).
+/// Withdrawn registrations have no participants, even when the filters
+/// show them: the delegation no longer comes.
 pub fn participants(
     entries: &[Entry],
     selected: &[usize],
     event: &EventConfig,
     category: Option<&str>,
 ) -> Vec<Participant> {
-    let mut delegations = selected.to_vec();
+    let mut delegations: Vec<usize> = selected
+        .iter()
+        .copied()
+        .filter(|&i| entries[i].status.is_active())
+        .collect();
     delegations.sort_by_key(|&i| entries[i].position);
     let mut out = Vec::new();
     for entry in delegations {
@@ -216,21 +240,26 @@ pub fn participants(
 /// The dashboard's numbers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// Registrations, withdrawn ones left out.
     pub registrations: usize,
+    /// Their members, withdrawn registrations left out.
     pub participants: usize,
-    /// Registrations and participants per status, in [`Status::ALL`] order.
+    /// Registrations and participants per status, in [`Status::ALL`] order
+    /// (withdrawn ones only here).
     pub by_status: Vec<(Status, usize, usize)>,
-    /// Participants per category (the event's, head first), rejected
-    /// registrations left out.
+    /// Participants per category (the event's, head first), rejected and
+    /// withdrawn registrations left out.
     pub by_category: Vec<(String, usize)>,
-    /// Delegations per kind, in protocol order, rejected left out.
+    /// Delegations per kind, in protocol order, rejected and withdrawn left
+    /// out.
     pub by_kind: Vec<(DelegationKind, usize)>,
 }
 
 pub fn counts(entries: &[Entry], event: &EventConfig) -> Counts {
+    let active = || entries.iter().filter(|e| e.status.is_active());
     let mut counts = Counts {
-        registrations: entries.len(),
-        participants: entries.iter().map(|e| e.registration.members.len()).sum(),
+        registrations: active().count(),
+        participants: active().map(|e| e.registration.members.len()).sum(),
         by_status: Status::ALL.iter().map(|s| (*s, 0, 0)).collect(),
         by_category: event.categories.iter().map(|c| (c.id.clone(), 0)).collect(),
         by_kind: DelegationKind::ALL.iter().map(|k| (*k, 0)).collect(),
@@ -240,7 +269,7 @@ pub fn counts(entries: &[Entry], event: &EventConfig) -> Counts {
             row.1 += 1;
             row.2 += entry.registration.members.len();
         }
-        if entry.status == Status::Rejected {
+        if entry.status == Status::Rejected || !entry.status.is_active() {
             continue;
         }
         if let Some(row) = counts
@@ -275,14 +304,23 @@ mod tests {
         country: Option<&str>,
         org: Option<&str>,
         members: &[(&str, &str)],
-    ) -> Listed {
-        Listed {
+    ) -> RegistrationSummary {
+        RegistrationSummary {
             id: format!("id-{reference}"),
             reference: reference.into(),
             status: Status::Pending,
+            version: 1,
+            amended: false,
+            kind,
+            country: country.map(str::to_owned),
+            country_name: None,
+            organisation: org.map(str::to_owned),
+            name: String::new(),
+            head_of_delegation: None,
+            members: members.len(),
             created_at: format!("2027-03-01T10:00:{reference}Z"),
             updated_at: String::new(),
-            registration: Registration {
+            registration: Some(Registration {
                 delegation: Delegation {
                     kind,
                     country: country.map(str::to_owned),
@@ -299,7 +337,7 @@ mod tests {
                     })
                     .collect(),
                 ..Default::default()
-            },
+            }),
         }
     }
 
@@ -436,5 +474,61 @@ mod tests {
             ),
             (2, 0)
         );
+    }
+
+    #[test]
+    fn withdrawn_has_its_own_count_and_nothing_else() {
+        let mut e = entries();
+        // Türkiye (two members) withdrew; UNODC (two members) was rejected.
+        e[1].status = Status::Withdrawn;
+        e[3].status = Status::Rejected;
+        let event = accredit_model::demo::islamabad_tip_som();
+        let c = counts(&e, &event);
+        assert_eq!((c.registrations, c.participants), (3, 4));
+        assert_eq!(
+            c.by_status,
+            [
+                (Status::Pending, 2, 2),
+                (Status::Approved, 0, 0),
+                (Status::Rejected, 1, 2),
+                (Status::ChangesRequested, 0, 0),
+                (Status::Withdrawn, 1, 2),
+            ]
+        );
+        let count = |id: &str| c.by_category.iter().find(|r| r.0 == id).unwrap().1;
+        assert_eq!((count("head_of_delegation"), count("delegate")), (1, 0));
+        let kind = |k| c.by_kind.iter().find(|r| r.0 == k).unwrap().1;
+        assert_eq!(kind(DelegationKind::MemberState), 1);
+    }
+
+    #[test]
+    fn withdrawn_are_listed_only_when_asked_for_and_never_as_participants() {
+        let mut e = entries();
+        e[1].status = Status::Withdrawn;
+        let event = accredit_model::demo::islamabad_tip_som();
+        let shown = select(&e, &Filter::default(), Sort::default());
+        assert_eq!(names(&e, &shown), ["Afghanistan", "UNODC", "Aware Girls"]);
+        let withdrawn = select(
+            &e,
+            &Filter::parse([("status", "withdrawn")]).unwrap(),
+            Sort::default(),
+        );
+        assert_eq!(names(&e, &withdrawn), ["Türkiye"]);
+        assert_eq!(participants(&e, &withdrawn, &event, None), []);
+        let all: Vec<usize> = (0..e.len()).collect();
+        assert_eq!(participants(&e, &all, &event, None).len(), 4);
+    }
+
+    #[test]
+    fn the_amended_filter_keeps_amended_rows() {
+        let mut e = entries();
+        e[0].amended = true;
+        e[2].amended = true;
+        let filter = Filter::parse([("amended", "true")]).unwrap();
+        assert_eq!(
+            names(&e, &select(&e, &filter, Sort::default())),
+            ["Afghanistan", "Aware Girls"]
+        );
+        assert_eq!(select(&e, &Filter::default(), Sort::default()).len(), 4);
     }
 }

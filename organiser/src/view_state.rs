@@ -54,6 +54,8 @@ pub struct ViewState {
     pub category: String,
     /// The search text as typed.
     pub q: String,
+    /// Only registrations amended since an organiser last decided on them.
+    pub amended: bool,
     pub sort: Sort,
     /// Zero-based page of the delegations table.
     pub page: usize,
@@ -63,14 +65,29 @@ pub struct ViewState {
 
 impl ViewState {
     /// The filter pairs, as the server's list and exports take them.
-    pub fn filter_pairs(&self) -> [(&'static str, &str); 5] {
+    /// `amended` is `true` or empty, as the other filters are a value or
+    /// empty.
+    pub fn filter_pairs(&self) -> [(&'static str, &str); 6] {
         [
             ("status", &self.status),
             ("kind", &self.kind),
             ("country", &self.country),
             ("category", &self.category),
             ("q", &self.q),
+            ("amended", if self.amended { "true" } else { "" }),
         ]
+    }
+
+    /// Every filter back to its default (the tab, sort and open
+    /// registration stay), on the first page.
+    pub fn clear_filters(&mut self) {
+        self.status.clear();
+        self.kind.clear();
+        self.country.clear();
+        self.category.clear();
+        self.q.clear();
+        self.amended = false;
+        self.page = 0;
     }
 
     /// The model's filter; a value the model does not know (an edited URL)
@@ -141,6 +158,7 @@ impl ViewState {
                 "country" => state.country = value,
                 "category" => state.category = value,
                 "q" => state.q = value,
+                "amended" => state.amended = value == "true",
                 "sort" => state.sort.by = SortBy::parse(&value).unwrap_or_default(),
                 "order" => state.sort.descending = value == "desc",
                 "page" => state.page = value.parse::<usize>().unwrap_or(1).saturating_sub(1),
@@ -158,6 +176,7 @@ fn merge(mut a: Filter, b: Filter) -> Filter {
     a.country = a.country.or(b.country);
     a.category = a.category.or(b.category);
     a.q = a.q.or(b.q);
+    a.amended |= b.amended;
     a
 }
 
@@ -221,6 +240,7 @@ mod tests {
             country: "PK".into(),
             category: "delegate".into(),
             q: "Çelik & sons=1".into(),
+            amended: true,
             sort: Sort {
                 by: SortBy::Members,
                 descending: true,
@@ -253,5 +273,34 @@ mod tests {
         assert_eq!(filter.status, None);
         assert_eq!(filter.q.as_deref(), Some("khan"));
         assert_eq!(state.filter_query(), "status=nonsense&q=khan");
+    }
+
+    #[test]
+    fn the_amended_filter_lives_in_the_hash() {
+        let state = ViewState {
+            tab: Tab::Delegations,
+            status: "withdrawn".into(),
+            amended: true,
+            ..ViewState::default()
+        };
+        assert_eq!(
+            state.to_hash(),
+            "#view=delegations&status=withdrawn&amended=true"
+        );
+        let back = ViewState::from_hash("#view=delegations&status=withdrawn&amended=true");
+        assert_eq!(back, state);
+        let filter = back.filter();
+        assert!(filter.amended);
+        assert_eq!(
+            filter.status,
+            Some(accredit_model::review::Status::Withdrawn)
+        );
+        assert_eq!(back.filter_query(), "status=withdrawn&amended=true");
+        assert!(back.filtered());
+        assert!(!ViewState::from_hash("#view=delegations&amended=false").amended);
+        let mut cleared = back.clone();
+        cleared.clear_filters();
+        assert_eq!(cleared.to_hash(), "#view=delegations");
+        assert!(!cleared.filtered());
     }
 }

@@ -50,7 +50,7 @@ pub fn Badges() -> impl IntoView {
             <h2 id="org-badges-title" class="org-h2 org-screen-only">"Badges"</h2>
             <div class="org-screen-only">
                 <Filters/>
-                <p class="org-hint">"Rejected registrations get no badge. Print on A4 at 100% scale, without headers and footers."</p>
+                <p class="org-hint">"Rejected and withdrawn registrations get no badge. Print on A4 at 100% scale, without headers and footers."</p>
                 <div class="org-list__tools">
                     <div class="org-field">
                         <label class="org-label" for="org-batch">"Sheets"</label>

@@ -45,10 +45,12 @@ pub fn Dashboard() -> impl IntoView {
                 <div class="org-card">
                     <p class="org-card__number">{move || counts.with(|c| c.registrations)}</p>
                     <p class="org-card__label">"registrations"</p>
+                    <p class="org-card__detail">"Withdrawn not counted"</p>
                 </div>
                 <div class="org-card">
                     <p class="org-card__number">{move || counts.with(|c| c.participants)}</p>
                     <p class="org-card__label">"participants"</p>
+                    <p class="org-card__detail">"Withdrawn not counted"</p>
                 </div>
                 {move || counts.with(|c| c.by_status.iter().map(|(status, registrations, participants)| {
                     let (status, registrations, participants) = (*status, *registrations, *participants);
@@ -66,7 +68,7 @@ pub fn Dashboard() -> impl IntoView {
             </div>
             <div class="org-columns">
                 <table class="org-table org-table--compact">
-                    <caption>"Participants by accreditation category"<span class="org-caption-note">" (rejected registrations not counted)"</span></caption>
+                    <caption>"Participants by accreditation category"<span class="org-caption-note">" (rejected and withdrawn registrations not counted)"</span></caption>
                     <thead><tr><th scope="col">"Category"</th><th scope="col" class="org-num">"Participants"</th></tr></thead>
                     <tbody>
                         {move || counts.with(|c| c.by_category.iter().map(|(id, n)| {
@@ -83,7 +85,7 @@ pub fn Dashboard() -> impl IntoView {
                     </tbody>
                 </table>
                 <table class="org-table org-table--compact">
-                    <caption>"Delegations by kind"<span class="org-caption-note">" (rejected registrations not counted)"</span></caption>
+                    <caption>"Delegations by kind"<span class="org-caption-note">" (rejected and withdrawn registrations not counted)"</span></caption>
                     <thead><tr><th scope="col">"Kind"</th><th scope="col" class="org-num">"Delegations"</th></tr></thead>
                     <tbody>
                         {move || counts.with(|c| c.by_kind.iter().map(|(kind, n)| view! {

@@ -70,7 +70,7 @@ fn Table() -> impl IntoView {
             </thead>
             <For
                 each=rows
-                key=move |&i| ctx.entries.with_untracked(|e| (i, e[i].id.clone(), e[i].status, e[i].updated_at.clone()))
+                key=move |&i| ctx.entries.with_untracked(|e| (i, e[i].id.clone(), e[i].status, e[i].amended, e[i].updated_at.clone()))
                 children=move |i| {
                     view! { <Row index=i expanded=expanded/> }
                 }
@@ -129,18 +129,20 @@ fn Row(index: usize, expanded: RwSignal<Vec<String>>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     // Only what the row shows: cloning whole registrations for every row of
     // every keystroke's results would be wasted work.
-    let (id, name, reference, head, status, created_at, count) = ctx.entries.with_untracked(|e| {
-        let entry = &e[index];
-        (
-            entry.id.clone(),
-            entry.name.clone(),
-            entry.reference.clone(),
-            entry.head.clone().unwrap_or_else(|| "—".into()),
-            entry.status,
-            entry.created_at.clone(),
-            entry.registration.members.len(),
-        )
-    });
+    let (id, name, reference, head, status, amended, created_at, count) =
+        ctx.entries.with_untracked(|e| {
+            let entry = &e[index];
+            (
+                entry.id.clone(),
+                entry.name.clone(),
+                entry.reference.clone(),
+                entry.head.clone().unwrap_or_else(|| "—".into()),
+                entry.status,
+                entry.amended,
+                entry.created_at.clone(),
+                entry.registration.members.len(),
+            )
+        });
     let submitted = browser::format_timestamp(&created_at);
     let members_id = format!("org-members-{id}");
     let is_open = {
@@ -176,7 +178,14 @@ fn Row(index: usize, expanded: RwSignal<Vec<String>>) -> impl IntoView {
                 </th>
                 <td>{head}</td>
                 <td class="org-num">{count}</td>
-                <td><span class="org-status" data-status=status.as_str()>{status_label(status)}</span></td>
+                <td>
+                    <span class="org-status" data-status=status.as_str()>{status_label(status)}</span>
+                    // A tag of its own, in words: the delegation changed the
+                    // registration since an organiser last decided on it.
+                    {amended.then(|| view! {
+                        " "<span class="org-status org-tag" data-tag="amended">"Amended"</span>
+                    })}
+                </td>
                 <td>{submitted}</td>
                 <td>
                     <button type="button" class="org-link" on:click=open_detail>

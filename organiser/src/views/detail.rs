@@ -1,31 +1,83 @@
-//! One registration in full: every answer, the photos and the credentials
-//! letter, the decision (approve, request changes, reject) with a note, and
-//! the audit trail.
+//! One registration in full: what changed since the last decision, every
+//! answer, the photos and the credentials letter, the decision (approve,
+//! request changes, reject) with a note, the versions, the messages sent
+//! about it (and a new manage link), and the audit trail.
 
 use super::dashboard::{kind_label, status_label};
-use crate::api::Detail as Loaded;
+use crate::api::ApiError;
 use crate::app::Ctx;
 use crate::browser;
+use crate::lifecycle;
+use accredit_model::api::{
+    Decision as DecisionBody, MessageInfo, RegistrationDetail, problem_code,
+};
 use accredit_model::review::{Status, protocol};
 use accredit_model::{Member, country};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// The registration on screen, and how to load it again.
+#[derive(Clone, Copy)]
+struct Shown {
+    id: StoredValue<String>,
+    detail: RwSignal<Option<Result<RegistrationDetail, String>>>,
+    /// Set before showing a new answer (a reload, a decision): the title
+    /// takes the focus, since the view under it was rebuilt.
+    focus_title: StoredValue<bool>,
+}
+
+impl Shown {
+    /// Loads the registration afresh (after the delegation amended it
+    /// meanwhile) and shows it, the list's row updated too.
+    fn reload(self, ctx: Ctx) {
+        let id = self.id.get_value();
+        spawn_local(async move {
+            let api = ctx.api.get_value();
+            match api.detail(&ctx.token_now(), &id).await {
+                Ok(fresh) => {
+                    ctx.announce.set(format!(
+                        "{} reloaded: version {}, {}.",
+                        fresh.reference,
+                        fresh.version,
+                        status_label(fresh.status).to_lowercase()
+                    ));
+                    self.show(ctx, fresh);
+                }
+                Err(e) => {
+                    let message = ctx.failed(e);
+                    let _ = self.detail.try_set(Some(Err(message)));
+                }
+            }
+        });
+    }
+
+    fn show(self, ctx: Ctx, fresh: RegistrationDetail) {
+        ctx.entries.update(|entries| {
+            if let Some(e) = entries.iter_mut().find(|e| e.id == fresh.id) {
+                e.refresh(&fresh);
+            }
+        });
+        self.focus_title.set_value(true);
+        let _ = self.detail.try_set(Some(Ok(fresh)));
+    }
+}
+
 #[component]
 pub fn Detail(id: String) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let detail = RwSignal::new(None::<Result<Loaded, String>>);
-    {
-        let id = id.clone();
-        spawn_local(async move {
-            let api = ctx.api.get_value();
-            let result = api
-                .detail(&ctx.token_now(), &id)
-                .await
-                .map_err(|e| ctx.failed(e));
-            let _ = detail.try_set(Some(result));
-        });
-    }
+    let shown = Shown {
+        id: StoredValue::new(id.clone()),
+        detail: RwSignal::new(None),
+        focus_title: StoredValue::new(false),
+    };
+    spawn_local(async move {
+        let api = ctx.api.get_value();
+        let result = api
+            .detail(&ctx.token_now(), &id)
+            .await
+            .map_err(|e| ctx.failed(e));
+        let _ = shown.detail.try_set(Some(result));
+    });
     let back = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
         if let Some(b) = back.get() {
@@ -37,10 +89,10 @@ pub fn Detail(id: String) -> impl IntoView {
             <button node_ref=back type="button" class="org-back" on:click=move |_| ctx.set_view(|v| v.open = None)>
                 "Back to the delegations"
             </button>
-            {move || match detail.get() {
+            {move || match shown.detail.get() {
                 None => view! { <p role="status">"Loading the registration…"</p> }.into_any(),
                 Some(Err(message)) => view! { <p class="org-problem" role="alert">{message}</p> }.into_any(),
-                Some(Ok(loaded)) => view! { <Loaded loaded=loaded detail=detail/> }.into_any(),
+                Some(Ok(loaded)) => view! { <Loaded loaded=loaded shown=shown/> }.into_any(),
             }}
         </section>
     }
@@ -66,7 +118,7 @@ fn date(d: Option<accredit_model::Date>) -> String {
 }
 
 #[component]
-fn Loaded(loaded: Loaded, detail: RwSignal<Option<Result<Loaded, String>>>) -> impl IntoView {
+fn Loaded(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let r = loaded.registration.clone();
     let d = &r.delegation;
@@ -99,14 +151,29 @@ fn Loaded(loaded: Loaded, detail: RwSignal<Option<Result<Loaded, String>>>) -> i
         })
         .collect_view();
     let letter = d.credentials_letter.clone();
+    let title = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |_| {
+        if let Some(t) = title.get()
+            && shown.focus_title.get_value()
+        {
+            shown.focus_title.set_value(false);
+            let _ = t.focus();
+        }
+    });
+    let amended_since = loaded
+        .reviewed_version
+        .filter(|reviewed| *reviewed < loaded.version);
     view! {
-        <h2 id="org-detail-title" class="org-h2">{name.clone()}</h2>
+        <h2 node_ref=title id="org-detail-title" class="org-h2" tabindex="-1">{name.clone()}</h2>
         <p class="org-detail__meta">
             <span class="org-reference">{loaded.reference.clone()}</span>
             " · "<span class="org-status" data-status=loaded.status.as_str()>{status_label(loaded.status)}</span>
+            {amended_since.map(|_| view! { " "<span class="org-status org-tag" data-tag="amended">"Amended"</span> })}
+            {format!(" · version {}", loaded.version)}
             " · submitted "{browser::format_timestamp(&loaded.created_at)}
         </p>
-        <Decision loaded=loaded.clone() detail=detail/>
+        <Changes loaded=loaded.clone()/>
+        <Decision loaded=loaded.clone() shown=shown/>
         <h3 class="org-h3">"Delegation"</h3>
         <dl class="org-answers">
             <dt>"Kind"</dt><dd>{kind_label(d.kind)}</dd>
@@ -129,6 +196,8 @@ fn Loaded(loaded: Loaded, detail: RwSignal<Option<Result<Loaded, String>>>) -> i
         </dl>
         <h3 class="org-h3">{format!("Members ({})", r.members.len())}</h3>
         <div class="org-members">{members}</div>
+        <History loaded=loaded.clone()/>
+        <Messages id=loaded.id.clone() messages=loaded.messages.clone()/>
         <h3 class="org-h3">"Audit trail"</h3>
         {if loaded.audit.is_empty() {
             view! { <p>"No decision yet."</p> }.into_any()
@@ -136,19 +205,170 @@ fn Loaded(loaded: Loaded, detail: RwSignal<Option<Result<Loaded, String>>>) -> i
             view! {
                 <ol class="org-audit">
                     {loaded.audit.iter().map(|a| {
-                        let who = a.by.label.clone().unwrap_or_else(|| "an organiser".into());
-                        let from = a.from.map(status_label).unwrap_or("—");
+                        let who = if a.by.label.trim().is_empty() { "an organiser".to_owned() } else { a.by.label.clone() };
                         view! {
                             <li>
-                                <p><strong>{format!("{from} → {}", status_label(a.to))}</strong>
+                                <p><strong>{format!("{} → {}", status_label(a.from), status_label(a.to))}</strong>
                                    {format!(" by {who}, {}", browser::format_timestamp(&a.at))}</p>
-                                {a.note.clone().filter(|n| !n.is_empty()).map(|n| view! { <p class="org-audit__note">{n}</p> })}
+                                {(!a.note.is_empty()).then(|| view! { <p class="org-audit__note">{a.note.clone()}</p> })}
                             </li>
                         }
                     }).collect_view()}
                 </ol>
             }.into_any()
         }}
+    }
+}
+
+/// What the delegation changed since an organiser last decided: read
+/// before deciding again.
+#[component]
+fn Changes(loaded: RegistrationDetail) -> impl IntoView {
+    if loaded.changes.is_empty() {
+        return ().into_any();
+    }
+    let compared = loaded.reviewed_version.map(|reviewed| {
+        format!(
+            "Version {} compared with version {reviewed}, the last one decided on.",
+            loaded.version
+        )
+    });
+    view! {
+        <section class="org-changes org-notice" aria-labelledby="org-changes-title">
+            <h3 id="org-changes-title" class="org-h3">"What changed since the last decision"</h3>
+            {compared.map(|text| view! { <p class="org-hint">{text}</p> })}
+            <ul class="org-changes__list">
+                {loaded.changes.iter().map(|c| view! { <li>{lifecycle::describe(c)}</li> }).collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
+}
+
+/// The versions: when, by whom, what.
+#[component]
+fn History(loaded: RegistrationDetail) -> impl IntoView {
+    view! {
+        <h3 class="org-h3" id="org-history-title">"History"</h3>
+        {if loaded.history.is_empty() {
+            view! { <p>"No history yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="org-table org-table--compact" aria-labelledby="org-history-title">
+                    <thead>
+                        <tr><th scope="col">"When"</th><th scope="col">"Version"</th><th scope="col">"By"</th><th scope="col">"What"</th></tr>
+                    </thead>
+                    <tbody>
+                        {loaded.history.iter().map(|h| view! {
+                            <tr>
+                                <td>{browser::format_timestamp(&h.at)}</td>
+                                <td class="org-num">{h.version}</td>
+                                <td>{lifecycle::author_label(h.by)}</td>
+                                <th scope="row">{lifecycle::history_what(h)}</th>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+    }
+}
+
+/// The messages sent about the registration, and a new manage link for
+/// the focal point (the one they had stops working).
+#[component]
+fn Messages(id: String, messages: Vec<MessageInfo>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let messages = RwSignal::new(messages);
+    let busy = RwSignal::new(false);
+    let sent = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<String>);
+    let send = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        sent.set(None);
+        problem.set(None);
+        let id = id.clone();
+        spawn_local(async move {
+            let api = ctx.api.get_value();
+            let token = ctx.token_now();
+            match api.send_manage_link(&token, &id).await {
+                Ok(link) => {
+                    let _ = sent.try_set(Some(format!(
+                        "A new manage link is on its way to {}. The link sent before no longer works.",
+                        link.to
+                    )));
+                    // The new message, in the table.
+                    if let Ok(fresh) = api.detail(&token, &id).await {
+                        let _ = messages.try_set(fresh.messages);
+                    }
+                }
+                Err(e) if e.code() == Some(problem_code::MANAGE_PAGE_MISSING) => {
+                    let _ = problem.try_set(Some(
+                        "No manage link can be sent: this event has no manage page. Ask the event's administrator to set one."
+                            .into(),
+                    ));
+                }
+                Err(e) => {
+                    let message = ctx.failed(e);
+                    let _ = problem.try_set(Some(message));
+                }
+            }
+            let _ = busy.try_set(false);
+        });
+    };
+    view! {
+        <h3 class="org-h3" id="org-messages-title">"Messages"</h3>
+        {move || messages.with(|list| if list.is_empty() {
+            view! { <p>"No message yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="org-table org-table--messages" aria-labelledby="org-messages-title">
+                    <thead>
+                        <tr>
+                            <th scope="col">"When"</th><th scope="col">"To"</th><th scope="col">"Subject"</th>
+                            <th scope="col">"Delivery"</th><th scope="col">"Last error"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {list.iter().map(|m| {
+                            let delivery = match &m.sent_at {
+                                Some(at) => format!("{}, {}", lifecycle::delivery_text(m), browser::format_timestamp(at)),
+                                None => lifecycle::delivery_text(m),
+                            };
+                            view! {
+                                <tr>
+                                    <td>{browser::format_timestamp(&m.created_at)}</td>
+                                    <td>{m.to.clone()}</td>
+                                    <th scope="row">{m.subject.clone()}</th>
+                                    <td>{delivery}</td>
+                                    <td>{text(m.last_error.as_deref().unwrap_or(""))}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        })}
+        <div class="org-field">
+            <p class="org-hint" id="org-manage-link-hint">
+                "The focal point gets a new link to see, amend or withdraw the registration; the link they had stops working."
+            </p>
+            <button type="button" class="org-button org-button--secondary" aria-describedby="org-manage-link-hint"
+                aria-disabled=move || busy.get().then_some("true") on:click=send>
+                {move || if busy.get() { "Sending…" } else { "Send a new manage link" }}
+            </button>
+            // Both regions are on the page before anything is put in them,
+            // so screen readers announce what arrives.
+            <div role="status" class="org-live">
+                {move || sent.get().map(|t| view! { <p class="org-notice">{t}</p> })}
+            </div>
+            <div role="alert" class="org-live">
+                {move || problem.get().map(|t| view! { <p class="org-problem">{t}</p> })}
+            </div>
+        </div>
     }
 }
 
@@ -225,62 +445,106 @@ pub fn Attachment(id: String, label: String, image: bool) -> impl IntoView {
     }
 }
 
+/// Why the server refused a decision, when it is not about the form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Refusal {
+    /// `412`: the delegation amended the registration meanwhile.
+    Stale,
+    /// `409`: the status changed meanwhile (withdrawn, decided by another
+    /// organiser).
+    NotAllowed,
+    /// Anything else, in the organiser's words.
+    Other(String),
+}
+
+/// The note a decision needs: what to say when it is missing.
+fn note_missing(to: Status) -> &'static str {
+    if to == Status::Rejected {
+        "Enter a note saying why the registration is rejected"
+    } else {
+        "Enter a note saying what the delegation must change"
+    }
+}
+
 #[component]
-fn Decision(loaded: Loaded, detail: RwSignal<Option<Result<Loaded, String>>>) -> impl IntoView {
+fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let options: Vec<Status> = [Status::Approved, Status::ChangesRequested, Status::Rejected]
         .into_iter()
         .filter(|s| loaded.status.can_change_to(*s))
         .collect();
     if options.is_empty() {
-        return view! {
-            <p class="org-notice">{format!("This registration is {}; the decision is final.", status_label(loaded.status).to_lowercase())}</p>
-        }
-        .into_any();
+        let why = if loaded.status == Status::Withdrawn {
+            "The delegation withdrew this registration; no decision can be made.".to_owned()
+        } else {
+            format!(
+                "This registration is {}; the decision is final.",
+                status_label(loaded.status).to_lowercase()
+            )
+        };
+        return view! { <p class="org-notice">{why}</p> }.into_any();
     }
     let choice = RwSignal::new(None::<Status>);
     let note = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let choice_error = RwSignal::new(None::<String>);
+    let note_error = RwSignal::new(None::<String>);
+    let refusal = RwSignal::new(None::<Refusal>);
     let busy = RwSignal::new(false);
     let first = NodeRef::<leptos::html::Input>::new();
     let note_ref = NodeRef::<leptos::html::Textarea>::new();
-    let id = loaded.id.clone();
-    let reference = loaded.reference.clone();
+    let reload_ref = NodeRef::<leptos::html::Button>::new();
+    // After the render, so the error it is described by is there.
+    let focus_note = move || {
+        request_animation_frame(move || {
+            if let Some(el) = note_ref.get_untracked() {
+                let _ = el.focus();
+            }
+        })
+    };
+    // What the organiser does next when the registration changed under
+    // the decision: reload it.
+    let focus_reload = move || {
+        request_animation_frame(move || {
+            if let Some(el) = reload_ref.get_untracked() {
+                let _ = el.focus();
+            }
+        })
+    };
+    let (id, reference, version) = (loaded.id.clone(), loaded.reference.clone(), loaded.version);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
+        refusal.set(None);
         let Some(to) = choice.get_untracked() else {
-            error.set(Some("Choose approve, request changes or reject".into()));
-            if let Some(el) = first.get_untracked() {
-                let _ = el.focus();
-            }
+            choice_error.set(Some("Choose approve, request changes or reject".into()));
+            request_animation_frame(move || {
+                if let Some(el) = first.get_untracked() {
+                    let _ = el.focus();
+                }
+            });
             return;
         };
+        choice_error.set(None);
         let text = note.get_untracked().trim().to_owned();
-        if to == Status::ChangesRequested && text.is_empty() {
-            error.set(Some(
-                "Enter a note saying what the delegation must change".into(),
-            ));
-            if let Some(el) = note_ref.get_untracked() {
-                let _ = el.focus();
-            }
+        if to.needs_note() && text.is_empty() {
+            note_error.set(Some(note_missing(to).into()));
+            focus_note();
             return;
         }
-        error.set(None);
+        note_error.set(None);
         busy.set(true);
         let (id, reference) = (id.clone(), reference.clone());
+        let body = DecisionBody {
+            status: to,
+            note: text,
+            version: Some(version),
+        };
         spawn_local(async move {
             let api = ctx.api.get_value();
-            match api.change_status(&ctx.token_now(), &id, to, &text).await {
+            match api.decide(&ctx.token_now(), &id, &body).await {
                 Ok(updated) => {
-                    ctx.entries.update(|entries| {
-                        if let Some(e) = entries.iter_mut().find(|e| e.id == id) {
-                            e.status = updated.status;
-                            e.updated_at = updated.updated_at.clone();
-                        }
-                    });
                     ctx.announce
                         .set(format!("{reference}: {}", status_label(updated.status)));
                     ctx.host.with_value(|h| {
@@ -293,43 +557,112 @@ fn Decision(loaded: Loaded, detail: RwSignal<Option<Result<Loaded, String>>>) ->
                             ],
                         )
                     });
-                    let _ = detail.try_set(Some(Ok(updated)));
+                    shown.show(ctx, updated);
                 }
                 Err(e) => {
-                    let message = ctx.failed(e);
-                    let _ = error.try_set(Some(message));
+                    let code = e.code().unwrap_or_default().to_owned();
+                    match code.as_str() {
+                        problem_code::NOTE_REQUIRED => {
+                            let _ = note_error.try_set(Some(note_missing(to).into()));
+                            focus_note();
+                        }
+                        problem_code::NOTE_TOO_LONG => {
+                            let _ = note_error.try_set(Some(
+                                "The note is too long; shorten it and save again".into(),
+                            ));
+                            focus_note();
+                        }
+                        problem_code::PRECONDITION_FAILED => {
+                            let _ = refusal.try_set(Some(Refusal::Stale));
+                            focus_reload();
+                        }
+                        problem_code::TRANSITION_NOT_ALLOWED | problem_code::REGISTRATION_FINAL => {
+                            let _ = refusal.try_set(Some(Refusal::NotAllowed));
+                            focus_reload();
+                        }
+                        _ => {
+                            let signed_out = e == ApiError::SignedOut;
+                            let message = ctx.failed(e);
+                            if !signed_out {
+                                let _ = refusal.try_set(Some(Refusal::Other(message)));
+                            }
+                        }
+                    }
                 }
             }
             let _ = busy.try_set(false);
         });
     };
+    let note_described = move || {
+        if note_error.with(Option::is_some) {
+            "org-note-hint org-note-error"
+        } else {
+            "org-note-hint"
+        }
+    };
     view! {
         <form class="org-decision" on:submit=submit novalidate>
-            {move || error.get().map(|e| view! { <p class="org-error" id="org-decision-error" role="alert"><span class="org-visually-hidden">"Error: "</span>{e}</p> })}
-            <fieldset class="org-fieldset" aria-describedby=move || error.with(Option::is_some).then_some("org-decision-error")>
-                <legend class="org-legend">"Decision"</legend>
-                {options.into_iter().enumerate().map(|(n, s)| {
-                    let input_id = format!("org-decision-{}", s.as_str());
-                    let label = match s {
-                        Status::Approved => "Approve",
-                        Status::ChangesRequested => "Request changes",
-                        _ => "Reject",
+            // On the page from the start, so what arrives is announced.
+            <div role="alert" class="org-live">
+                {move || refusal.get().map(|r| {
+                    let (message, reload) = match r {
+                        Refusal::Stale => (
+                            "The delegation changed this registration after you opened it, so your decision was not saved. Reload the registration to see what changed, then decide again.".to_owned(),
+                            true,
+                        ),
+                        Refusal::NotAllowed => (
+                            "This decision is no longer possible: the registration's status changed meanwhile. Reload the registration to see where it stands.".to_owned(),
+                            true,
+                        ),
+                        Refusal::Other(message) => (message, false),
                     };
-                    let node = if n == 0 { first } else { NodeRef::new() };
                     view! {
-                        <div class="org-radio">
-                            <input node_ref=node type="radio" name="decision" id=input_id.clone() value=s.as_str()
-                                on:change=move |_| choice.set(Some(s))/>
-                            <label for=input_id>{label}</label>
+                        <div class="org-problem" id="org-decision-problem">
+                            <p>{message}</p>
+                            {reload.then(|| view! {
+                                <button node_ref=reload_ref type="button" class="org-button org-button--secondary"
+                                    on:click=move |_| shown.reload(ctx)>"Reload the registration"</button>
+                            })}
                         </div>
                     }
-                }).collect_view()}
-            </fieldset>
-            <div class="org-field">
+                })}
+            </div>
+            <div class="org-field" class:org-field--error=move || choice_error.with(Option::is_some)>
+                <fieldset class="org-fieldset" aria-describedby=move || choice_error.with(Option::is_some).then_some("org-decision-error")>
+                    <legend class="org-legend">"Decision"</legend>
+                    {move || choice_error.get().map(|e| view! {
+                        <p class="org-error" id="org-decision-error"><span class="org-visually-hidden">"Error: "</span>{e}</p>
+                    })}
+                    {options.into_iter().enumerate().map(|(n, s)| {
+                        let input_id = format!("org-decision-{}", s.as_str());
+                        let label = match s {
+                            Status::Approved => "Approve",
+                            Status::ChangesRequested => "Request changes",
+                            _ => "Reject",
+                        };
+                        let node = if n == 0 { first } else { NodeRef::new() };
+                        view! {
+                            <div class="org-radio">
+                                <input node_ref=node type="radio" name="decision" id=input_id.clone() value=s.as_str()
+                                    on:change=move |_| choice.set(Some(s))/>
+                                <label for=input_id>{label}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            </div>
+            <div class="org-field" class:org-field--error=move || note_error.with(Option::is_some)>
                 <label class="org-label" for="org-note">"Note"</label>
-                <p class="org-hint" id="org-note-hint">"Kept in the audit trail. Say what must change when you request changes."</p>
+                <p class="org-hint" id="org-note-hint">
+                    "Sent to the delegation's focal point and kept in the audit trail. Required when you request changes or reject: say what must change, or why."
+                </p>
+                {move || note_error.get().map(|e| view! {
+                    <p class="org-error" id="org-note-error"><span class="org-visually-hidden">"Error: "</span>{e}</p>
+                })}
                 <textarea node_ref=note_ref class="org-textarea" id="org-note" rows="3" maxlength="2000"
-                    aria-describedby="org-note-hint" prop:value=move || note.get()
+                    aria-describedby=note_described
+                    aria-invalid=move || note_error.with(Option::is_some).then_some("true")
+                    prop:value=move || note.get()
                     on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             </div>
             <button type="submit" class="org-button" aria-disabled=move || busy.get().then_some("true")>

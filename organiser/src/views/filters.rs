@@ -121,20 +121,28 @@ pub fn Filters() -> impl IntoView {
                     {move || countries.get().into_iter().map(|(name, code)| view! { <option value=code>{name}</option> }).collect_view()}
                 </select>
             </div>
+            <div class="org-field">
+                <div class="org-checkbox">
+                    <input type="checkbox" id="org-amended" aria-describedby="org-amended-hint"
+                        prop:checked=move || ctx.view.with(|v| v.amended)
+                        on:change=move |ev| {
+                            let checked = event_target_checked(&ev);
+                            ctx.set_view(|v| {
+                                v.amended = checked;
+                                v.page = 0;
+                            });
+                        }/>
+                    <label for="org-amended">"Amended since last decision"</label>
+                </div>
+                <p class="org-hint" id="org-amended-hint">"Changed by the delegation after an organiser decided"</p>
+            </div>
             <div class="org-filters__end">
                 <p class="org-filters__count">{summary}</p>
                 <button
                     type="button"
                     class="org-button org-button--secondary"
                     disabled=move || !ctx.view.with(|v| v.filtered())
-                    on:click=move |_| ctx.set_view(|v| {
-                        v.status.clear();
-                        v.kind.clear();
-                        v.country.clear();
-                        v.category.clear();
-                        v.q.clear();
-                        v.page = 0;
-                    })
+                    on:click=move |_| ctx.set_view(crate::view_state::ViewState::clear_filters)
                 >"Clear filters"</button>
             </div>
         </div>

@@ -33,8 +33,9 @@ pub fn ParticipantList() -> impl IntoView {
             let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
             for Participant { entry, member } in participants {
                 let e = &entries[entry];
-                // Rejected registrations never appear; the list is the
-                // delegations expected at the meeting.
+                // Rejected registrations never appear (nor withdrawn ones,
+                // left out by `participants`); the list is the delegations
+                // expected at the meeting.
                 if e.status == Status::Rejected
                     || (consenting && !e.registration.consent.participant_list)
                 {
