@@ -1,10 +1,11 @@
 //! The widget's root: loads the event, then runs the form.
 
-use crate::api::{self, LoadError};
+use crate::api::{self, LoadError, ManageError, MyRegistration};
 use crate::browser;
 use crate::components::{
-    confirmation::Confirmation, delegation_step::DelegationStep, error_summary::ErrorSummary,
-    members_step::MembersStep, review_step::ReviewStep,
+    banner::ManageBanner, confirmation::Confirmation, delegation_step::DelegationStep,
+    error_summary::ErrorSummary, members_step::MembersStep, review_step::ReviewStep,
+    withdraw::WithdrawStep,
 };
 use crate::form::{Form, Step, draft};
 use crate::host::Host;
@@ -13,13 +14,26 @@ use crate::settings::WidgetSettings;
 use accredit_model::EventConfig;
 use leptos::prelude::*;
 
+/// How the widget was opened with a manage link.
+#[derive(Clone)]
+pub enum ManageStart {
+    /// The token from the link: the registration is fetched.
+    Token(String),
+    /// The token and the registration, given (component tests).
+    Given(String, Box<MyRegistration>),
+}
+
+/// The registration behind a manage link, or why it could not be had.
+type Managed = Option<Result<(String, MyRegistration), ManageError>>;
+
 /// Everything the form needs before it can show: the event configuration
-/// (given, or fetched) and the catalogue of the reader's language, loaded in
-/// parallel.
+/// (given, or fetched), the catalogue of the reader's language and, with a
+/// manage link, the registration, loaded in parallel.
 async fn prepare(
     settings: WidgetSettings,
     given: Option<EventConfig>,
-) -> Result<(EventConfig, I18n), (LoadError, I18n)> {
+    manage: Option<ManageStart>,
+) -> Result<(EventConfig, I18n, Managed), (LoadError, I18n)> {
     let requested = browser::requested_languages(settings.lang.as_deref());
     let first = requested
         .iter()
@@ -32,7 +46,18 @@ async fn prepare(
             None => api::get_event(&settings.endpoint, &settings.event).await,
         }
     };
-    let (event, catalogue) = futures::join!(event, i18n::load(&first));
+    let mine = async {
+        match manage {
+            None => None,
+            Some(ManageStart::Given(token, mine)) => Some(Ok((token, *mine))),
+            Some(ManageStart::Token(token)) => Some(
+                api::get_my_registration(&settings.endpoint, &settings.event, &token)
+                    .await
+                    .map(|mine| (token, mine)),
+            ),
+        }
+    };
+    let (event, catalogue, mine) = futures::join!(event, i18n::load(&first), mine);
     match event {
         Ok(event) => {
             let lang = i18n::choose(&requested, &event);
@@ -41,7 +66,7 @@ async fn prepare(
             } else {
                 i18n::load(&lang).await
             };
-            Ok((event, catalogue))
+            Ok((event, catalogue, mine))
         }
         Err(error) => Err((error, catalogue)),
     }
@@ -53,6 +78,7 @@ async fn prepare(
 pub fn Root(
     settings: WidgetSettings,
     event: Option<EventConfig>,
+    manage: Option<ManageStart>,
     id_prefix: String,
     host: Host,
 ) -> impl IntoView {
@@ -60,14 +86,26 @@ pub fn Root(
     let loading = I18n::english().t("ui.loading");
     let stored = StoredValue::new(settings);
     let given = StoredValue::new(event);
-    let ready = LocalResource::new(move || prepare(stored.get_value(), given.get_value()));
+    let manage = StoredValue::new(manage);
+    let ready = LocalResource::new(move || {
+        prepare(stored.get_value(), given.get_value(), manage.get_value())
+    });
     view! {
         <div class="accredit" part="root">
             <Suspense fallback=move || view! { <p class="accredit-status" role="status">{loading.clone()}</p> }>
                 {move || {
                     let (settings, id_prefix) = (stored.get_value(), id_prefix.clone());
                     ready.get().map(move |r| match r {
-                        Ok((event, i18n)) => view! { <Registration event i18n settings id_prefix /> }.into_any(),
+                        Ok((event, i18n, Some(Err(error)))) => {
+                            if error == ManageError::LinkInvalid {
+                                crate::manage::forget_token(&event.id);
+                            }
+                            view! { <ManageFailed error i18n /> }.into_any()
+                        }
+                        Ok((event, i18n, manage)) => {
+                            let manage = manage.and_then(Result::ok);
+                            view! { <Registration event i18n settings id_prefix manage /> }.into_any()
+                        }
                         Err((error, i18n)) => view! { <LoadFailed error i18n /> }.into_any(),
                     })
                 }}
@@ -82,6 +120,7 @@ fn Registration(
     i18n: I18n,
     settings: WidgetSettings,
     id_prefix: String,
+    manage: Option<(String, MyRegistration)>,
 ) -> impl IntoView {
     let event_id = event.id.clone();
     let instance = id_prefix.clone();
@@ -90,13 +129,19 @@ fn Registration(
     crate::form::register(&instance, form);
     // Runs once, after the first render: the form is there and usable.
     Effect::new(move |_| expect_context::<Host>().ready());
-    if let Some(saved) = draft::load(&event_id) {
-        form.load(saved);
-        form.draft_restored.set(true);
+    if let Some((token, mine)) = manage {
+        // The answers come from the server: no draft is read or saved.
+        form.start_managing(token, mine);
+        browser::focus_soon(form.id("banner-title"));
     } else {
-        prefill(form, settings.prefill);
+        if let Some(saved) = draft::load(&event_id) {
+            form.load(saved);
+            form.draft_restored.set(true);
+        } else {
+            prefill(form, settings.prefill);
+        }
+        draft::autosave(form);
     }
-    draft::autosave(form);
     let event_id = StoredValue::new(event_id);
     view! {
         // Rebuilt when the language changes; the answers live in the form's
@@ -151,9 +196,12 @@ fn Page(event_id: String) -> impl IntoView {
             form.go_to(Step::Delegation);
         }
     };
+    // Amending goes on after registration closes, until its own deadline.
+    let open = open || form.is_managing();
+    let read_only = form.read_only();
     let step_label = move || {
         let step = form.step.get();
-        (step != Step::Done).then(|| {
+        (!read_only && !matches!(step, Step::Withdraw | Step::Done)).then(|| {
             form.tf(
                 "ui.step",
                 &[("n", step.number().to_string()), ("total", "3".into())],
@@ -168,7 +216,12 @@ fn Page(event_id: String) -> impl IntoView {
         <LanguageSwitcher />
         {if open {
             view! {
-                <p class="accredit-muted">{form.tf("ui.closes", &[("date", deadline)])}</p>
+                {(!form.is_managing()).then(|| view! {
+                    <p class="accredit-muted">{form.tf("ui.closes", &[("date", deadline)])}</p>
+                })}
+                <Show when=move || !matches!(form.step.get(), Step::Withdraw | Step::Done)>
+                    <ManageBanner />
+                </Show>
                 <Show when=move || form.draft_restored.get() && form.step.get() != Step::Done>
                     <div class="accredit-notice" role="status">
                         <p>{form.t("ui.draft.restored")}</p>
@@ -183,6 +236,7 @@ fn Page(event_id: String) -> impl IntoView {
                     Step::Delegation => view! { <DelegationStep /> }.into_any(),
                     Step::Members => view! { <MembersStep /> }.into_any(),
                     Step::Review => view! { <ReviewStep endpoint=form.endpoint.get_value() /> }.into_any(),
+                    Step::Withdraw => view! { <WithdrawStep /> }.into_any(),
                     Step::Done => view! { <Confirmation /> }.into_any(),
                 }}
             }.into_any()
@@ -261,4 +315,23 @@ fn LoadFailed(error: LoadError, i18n: I18n) -> impl IntoView {
         );
     }
     view! { <p class="accredit-alert" role="alert">{i18n.t(key)}</p> }
+}
+
+/// The manage link did not open a registration.
+#[component]
+fn ManageFailed(error: ManageError, i18n: I18n) -> impl IntoView {
+    let (key, code) = match error {
+        ManageError::LinkInvalid => ("ui.manage.invalid", "manage_link_invalid"),
+        ManageError::Network => ("ui.load.network", "network"),
+        ManageError::Server(_) => ("ui.load.server", "server"),
+        ManageError::BadResponse => ("ui.load.bad_response", "bad_response"),
+    };
+    if let Some(host) = use_context::<Host>() {
+        host.emit("accredit:error", &[("code", code)]);
+    }
+    view! {
+        <div class="accredit-alert accredit-manage-failed" role="alert">
+            <p>{i18n.t(key)}</p>
+        </div>
+    }
 }

@@ -86,6 +86,27 @@ pub fn storage_remove(key: &str) {
     }
 }
 
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// This tab's session storage: gone when the tab closes.
+pub fn session_get(key: &str) -> Option<String> {
+    session()?.get_item(key).ok()?
+}
+
+pub fn session_set(key: &str, value: &str) {
+    if let Some(s) = session() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+pub fn session_remove(key: &str) {
+    if let Some(s) = session() {
+        let _ = s.remove_item(key);
+    }
+}
+
 #[wasm_bindgen]
 extern "C" {
     /// `Intl.DisplayNames` for region codes, in the UI language.
@@ -174,6 +195,83 @@ pub fn scroll_to_top_of(id: &str) {
 pub fn focus(id: &str) {
     if let Some(el) = element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = el.focus();
+    }
+}
+
+/// Moves focus to the element with `id` once the next frame is drawn (the
+/// element is about to be rendered).
+pub fn focus_soon(id: String) {
+    leptos::prelude::request_animation_frame(move || focus(&id));
+}
+
+/// Focuses the first input, list or text area inside the element with `id`.
+pub fn focus_first_field(id: &str) {
+    let field = element_by_id(id)
+        .and_then(|el| el.query_selector("input, select, textarea").ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(field) = field {
+        let _ = field.focus();
+    }
+}
+
+fn property(target: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Calls `target.name(args…)` if `target` has such a method.
+fn call(target: &JsValue, name: &str, args: &[JsValue]) -> Option<JsValue> {
+    let method: js_sys::Function = property(target, name).dyn_into().ok()?;
+    method
+        .apply(target, &args.iter().collect::<js_sys::Array>())
+        .ok()
+}
+
+/// `location.pathname + location.search`, and `location.hash`.
+pub fn location() -> (String, String) {
+    let location = web_sys::window().map_or(JsValue::UNDEFINED, |w| property(&w, "location"));
+    let part = |name| property(&location, name).as_string().unwrap_or_default();
+    (
+        format!("{}{}", part("pathname"), part("search")),
+        part("hash"),
+    )
+}
+
+/// Replaces the address in the address bar and the tab's history, keeping
+/// the page's history state (a host router's).
+pub fn replace_url(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let history = property(&window, "history");
+        let state = property(&history, "state");
+        call(
+            &history,
+            "replaceState",
+            &[state, JsValue::from_str(""), url.into()],
+        );
+    }
+}
+
+/// Copies `text` with the Clipboard API; `false` when the browser has none
+/// (an insecure context) or refuses.
+pub async fn copy_text(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let clipboard = property(&property(&window, "navigator"), "clipboard");
+    let Some(promise) = call(&clipboard, "writeText", &[text.into()])
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
+    else {
+        return false;
+    };
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}
+
+/// Selects the text of the input with `id`, for copying by hand.
+pub fn select_text(id: &str) {
+    if let Some(input) =
+        element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        let _ = input.focus();
+        input.select();
     }
 }
 

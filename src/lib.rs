@@ -11,6 +11,7 @@ mod components;
 mod form;
 mod host;
 mod i18n;
+mod manage;
 mod settings;
 
 use std::cell::Cell;
@@ -26,7 +27,7 @@ thread_local! {
 /// configuration is fetched from `{endpoint}/events/{event}`.
 #[wasm_bindgen]
 pub fn mount(host: web_sys::HtmlElement) {
-    mount_root(host, None);
+    mount_root(host, None, None);
 }
 
 /// Like [`mount`], with the event configuration given as JSON instead of
@@ -34,13 +35,53 @@ pub fn mount(host: web_sys::HtmlElement) {
 #[wasm_bindgen(js_name = mountWithConfig)]
 pub fn mount_with_config(host: web_sys::HtmlElement, config_json: &str) -> Result<(), JsError> {
     let event: accredit_model::EventConfig = serde_json::from_str(config_json)?;
-    mount_root(host, Some(event));
+    mount_root(host, Some(event), None);
     Ok(())
 }
 
-fn mount_root(host: web_sys::HtmlElement, event: Option<accredit_model::EventConfig>) {
+/// Like [`mount_with_config`], opened as a manage link with `token` would
+/// open it, with the registration given instead of fetched (what component
+/// tests use; not exported to JavaScript).
+#[doc(hidden)]
+pub fn mount_managed(
+    host: web_sys::HtmlElement,
+    config_json: &str,
+    token: &str,
+    mine: accredit_model::api::MyRegistration,
+) -> Result<(), serde_json::Error> {
+    let event: accredit_model::EventConfig = serde_json::from_str(config_json)?;
+    let start = app::ManageStart::Given(token.to_owned(), Box::new(mine));
+    mount_root(host, Some(event), Some(start));
+    Ok(())
+}
+
+/// Shows the confirmation for `receipt` in the widget mounted in `host`,
+/// exactly as when the server accepted its answers (component tests).
+#[doc(hidden)]
+pub fn show_receipt(host: web_sys::HtmlElement, receipt: accredit_model::api::Receipt) {
+    let form = host
+        .get_attribute("data-accredit-instance")
+        .and_then(|instance| form::find(&instance));
+    if let Some(form) = form {
+        let registration = form.registration();
+        form::submit::received(form, &host::Host::new(host), receipt, registration);
+    }
+}
+
+fn mount_root(
+    host: web_sys::HtmlElement,
+    event: Option<accredit_model::EventConfig>,
+    manage: Option<app::ManageStart>,
+) {
     browser::register_root(&host);
     let settings = settings::WidgetSettings::from_element(&host);
+    // A manage link opens the registration it was sent for.
+    let manage = manage.or_else(|| {
+        (!settings.event.is_empty())
+            .then(|| manage::take_token(&settings.event))
+            .flatten()
+            .map(app::ManageStart::Token)
+    });
     let id_prefix = next_id_prefix();
     // Lets `setLanguage` find this widget's form from its element.
     host.set_attribute("data-accredit-instance", &id_prefix)
@@ -50,6 +91,7 @@ fn mount_root(host: web_sys::HtmlElement, event: Option<accredit_model::EventCon
         app::Root(app::RootProps {
             settings,
             event,
+            manage,
             id_prefix,
             host: handle,
         })

@@ -19,16 +19,16 @@ fn mount() -> HtmlElement {
         .unwrap();
     document().body().unwrap().append_child(&host).unwrap();
     let json = serde_json::to_string(&accredit_model::demo::islamabad_tip_som()).unwrap();
-    // A draft from an earlier test must not leak into this one.
-    web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
+    clear_storage();
     accredit::mount_with_config(host.clone(), &json).unwrap();
     host
+}
+
+/// A draft or a manage token from an earlier test must not leak into this one.
+fn clear_storage() {
+    let window = web_sys::window().unwrap();
+    window.local_storage().unwrap().unwrap().clear().unwrap();
+    window.session_storage().unwrap().unwrap().clear().unwrap();
 }
 
 /// Lets the reactive system and the browser catch up.
@@ -394,4 +394,371 @@ async fn the_country_is_found_by_typing_and_chosen_with_the_keyboard() {
     let field: HtmlInputElement = get(&host, &input).unchecked_into();
     assert_eq!(field.value(), "Pakistan");
     assert_eq!(field.get_attribute("aria-invalid"), None);
+}
+
+// ---- Manage mode ----------------------------------------------------------
+
+/// A stored registration as `GET …/my-registration` shows it: document
+/// numbers masked.
+fn my_registration(
+    status: &str,
+    amendable: bool,
+    note: Option<&str>,
+) -> accredit_model::api::MyRegistration {
+    let member = |given: &str, family: &str, category: &str, number: &str| {
+        serde_json::json!({
+            "given_names": given, "family_name": family, "function": "Director",
+            "institution": "Ministry of Interior", "nationality": "PK",
+            "email": format!("{}@example.org", given.to_lowercase()), "phone": "",
+            "category": category,
+            "identity_document": { "kind": "passport", "number": number,
+                "issuing_country": "PK", "expires_on": "2031-01-31" },
+            "date_of_birth": "1975-05-05"
+        })
+    };
+    serde_json::from_value(serde_json::json!({
+        "id": "r1", "reference": "ISL-NHK2", "status": status, "version": 3,
+        "note": note, "amendable": amendable, "amendments_close": "2027-04-20",
+        "registration": {
+            "event": "islamabad-tip-som", "language": "en",
+            "delegation": { "kind": "member_state", "country": "PK" },
+            "focal_point": { "given_names": "Shahida", "family_name": "Khan",
+                "email": "shahida@example.org", "phone": "+92 51 920 1234" },
+            "members": [
+                member("Ahsan", "Iqbal", "head_of_delegation", "••••••567"),
+                member("Bashir", "Ahmed", "delegate", "••••••321"),
+            ],
+            "consent": { "data_processing": true, "participant_list": true }
+        },
+        "history": []
+    }))
+    .unwrap()
+}
+
+fn mount_managed(mine: accredit_model::api::MyRegistration) -> HtmlElement {
+    let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    host.set_attribute("data-event", "islamabad-tip-som")
+        .unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    clear_storage();
+    let json = serde_json::to_string(&accredit_model::demo::islamabad_tip_som()).unwrap();
+    accredit::mount_managed(host.clone(), &json, "T0k3n", mine).unwrap();
+    host
+}
+
+/// Waits (a little) until `selector` matches.
+async fn wait_for(host: &HtmlElement, selector: &str) -> Element {
+    for _ in 0..100 {
+        if let Some(found) = find(host, selector) {
+            return found;
+        }
+        settle().await;
+    }
+    panic!("nothing matched {selector}");
+}
+
+fn text(host: &HtmlElement, selector: &str) -> String {
+    get(host, selector).text_content().unwrap_or_default()
+}
+
+/// Clicks the button whose text is `label`, inside `scope`.
+fn click_in(scope: &Element, label: &str) {
+    let buttons = scope.query_selector_all("button").unwrap();
+    for i in 0..buttons.length() {
+        let b: HtmlElement = buttons.item(i).unwrap().unchecked_into();
+        if b.text_content().unwrap_or_default().trim() == label {
+            b.click();
+            return;
+        }
+    }
+    panic!("no button {label:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_manage_link_leaves_the_address_bar_and_stays_in_the_tab_only() {
+    clear_storage();
+    let window = web_sys::window().unwrap();
+    let history = window.history().unwrap();
+    let path = window.location().pathname().unwrap();
+    history
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}?lang=en#accredit-manage=Abc_123-xyz")),
+        )
+        .unwrap();
+    let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    host.set_attribute("data-event", "islamabad-tip-som")
+        .unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let json = serde_json::to_string(&accredit_model::demo::islamabad_tip_som()).unwrap();
+    accredit::mount_with_config(host.clone(), &json).unwrap();
+
+    let location = window.location();
+    assert_eq!(
+        location.hash().unwrap(),
+        "",
+        "the token left the address bar"
+    );
+    assert_eq!(location.search().unwrap(), "?lang=en", "the query is kept");
+    assert_eq!(location.pathname().unwrap(), path);
+    let session = window.session_storage().unwrap().unwrap();
+    assert_eq!(
+        session
+            .get_item("accredit:manage:islamabad-tip-som")
+            .unwrap()
+            .as_deref(),
+        Some("Abc_123-xyz"),
+        "kept for a reload of this tab"
+    );
+    let local = window.local_storage().unwrap().unwrap();
+    for i in 0..local.length().unwrap() {
+        let key = local.key(i).unwrap().unwrap();
+        let value = local.get_item(&key).unwrap().unwrap_or_default();
+        assert!(
+            !value.contains("Abc_123-xyz"),
+            "never in local storage ({key})"
+        );
+    }
+    // No server here answers for the link: the widget says it is not valid
+    // instead of showing a form, and forgets it.
+    let failed = wait_for(&host, ".accredit-manage-failed").await;
+    assert_eq!(failed.get_attribute("role").as_deref(), Some("alert"));
+    assert!(
+        failed.text_content().unwrap().contains("not valid"),
+        "{:?}",
+        failed.text_content()
+    );
+    assert!(find(&host, "form, input").is_none(), "no form");
+    assert_eq!(
+        session
+            .get_item("accredit:manage:islamabad-tip-som")
+            .unwrap(),
+        None
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_banner_shows_the_status_the_note_and_the_deadline() {
+    let note = "Please give the passport of the head of delegation.";
+    let host = mount_managed(my_registration("changes_requested", true, Some(note)));
+    let banner = wait_for(&host, ".accredit-banner").await;
+    settle().await;
+    let p = prefix(&host);
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("region"));
+    let title_id = banner.get_attribute("aria-labelledby").unwrap();
+    let title = get(&host, &format!("#{title_id}"));
+    assert!(title.text_content().unwrap().contains("ISL-NHK2"));
+    assert_eq!(title.get_attribute("tabindex").as_deref(), Some("-1"));
+    assert_eq!(
+        document().active_element().map(|e| e.id()),
+        Some(title_id),
+        "the banner takes focus"
+    );
+    let content = banner.text_content().unwrap();
+    assert!(content.contains("changes requested"), "{content}");
+    assert!(content.contains(note), "{content}");
+    assert!(content.contains("20 April 2027"), "{content}");
+    assert!(find(&host, &format!("#{p}-withdraw")).is_some());
+    // Prefilled, and nothing saved on the device.
+    let given: HtmlInputElement =
+        get(&host, &format!("#{p}-focal_point-given_names")).unchecked_into();
+    assert_eq!(given.value(), "Shahida");
+    type_into(&host, &format!("#{p}-focal_point-phone"), "+92 51 920 9999");
+    for _ in 0..40 {
+        settle().await;
+    }
+    // Other tests' widgets on this page save drafts; this one must not.
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    for i in 0..local.length().unwrap() {
+        let key = local.key(i).unwrap().unwrap();
+        let value = local.get_item(&key).unwrap().unwrap_or_default();
+        assert!(
+            !value.contains("920 9999"),
+            "no draft in manage mode ({key})"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_masked_number_left_unchanged_passes_and_changes_are_marked() {
+    let host = mount_managed(my_registration("approved", true, None));
+    wait_for(&host, ".accredit-banner").await;
+    let p = prefix(&host);
+    type_into(&host, &format!("#{p}-focal_point-phone"), "+92 51 920 9999");
+    click_button(&host, "Continue");
+    settle().await;
+    assert!(
+        find(&host, ".accredit-error-summary").is_none(),
+        "step 1 passes"
+    );
+    // The stored members are there, folded; open the first to see its number.
+    assert_eq!(count(&host, ".accredit-member"), 2);
+    click_in(&get(&host, ".accredit-member"), "Change");
+    settle().await;
+    let number: HtmlInputElement =
+        get(&host, &format!("#{p}-members-0-identity_document-number")).unchecked_into();
+    assert_eq!(number.value(), "••••••567");
+    click_button(&host, "Continue");
+    settle().await;
+    assert!(
+        find(&host, ".accredit-error-summary").is_none(),
+        "masked numbers are not errors: {:?}",
+        find(&host, ".accredit-error-summary").and_then(|e| e.text_content())
+    );
+    let heading = text(&host, "h2.accredit-heading");
+    assert!(heading.contains("Check your answers"), "{heading}");
+    // Only the phone changed.
+    let changed = host
+        .query_selector_all(".accredit-summary__row--changed")
+        .unwrap();
+    assert_eq!(changed.length(), 1);
+    let row = changed.item(0).unwrap().text_content().unwrap();
+    assert!(
+        row.contains("+92 51 920 9999") && row.contains("Changed"),
+        "{row}"
+    );
+    // Submitting validates with the masked numbers in place.
+    click_button(&host, "Submit the changes");
+    settle().await;
+    assert!(
+        find(&host, ".accredit-error-summary").is_none(),
+        "{:?}",
+        find(&host, ".accredit-error-summary").and_then(|e| e.text_content())
+    );
+}
+
+#[wasm_bindgen_test]
+async fn replacing_a_member_keeps_the_place_and_the_category() {
+    let host = mount_managed(my_registration("pending", true, None));
+    wait_for(&host, ".accredit-banner").await;
+    let p = prefix(&host);
+    click_button(&host, "Continue");
+    settle().await;
+    let cards = host.query_selector_all(".accredit-member").unwrap();
+    let second: Element = cards.item(1).unwrap().unchecked_into();
+    click_in(&second, "Replace this member");
+    settle().await;
+    settle().await;
+    assert_eq!(count(&host, ".accredit-member"), 2, "the place stays");
+    let value = |field: &str| -> String {
+        let el = get(&host, &format!("#{p}-members-1-{field}"));
+        el.dyn_ref::<HtmlInputElement>()
+            .map(|i| i.value())
+            .or_else(|| el.dyn_ref::<HtmlSelectElement>().map(|s| s.value()))
+            .unwrap()
+    };
+    assert_eq!(value("category"), "delegate", "the category stays");
+    for field in [
+        "given_names",
+        "family_name",
+        "function",
+        "email",
+        "identity_document-number",
+        "date_of_birth",
+    ] {
+        assert_eq!(value(field), "", "{field} is cleared");
+    }
+    assert!(
+        text(&host, ".accredit-member").contains("Ahsan"),
+        "the first member is untouched"
+    );
+    let focused = document().active_element().unwrap();
+    assert!(
+        second.contains(Some(&focused)) && focused.tag_name() == "INPUT",
+        "focus is on the first field of the card"
+    );
+    // The newcomer's own details are asked for again.
+    type_into(&host, &format!("#{p}-members-1-given_names"), "Chen");
+    click_button(&host, "Continue");
+    settle().await;
+    let summary = text(&host, ".accredit-error-summary");
+    assert!(summary.contains("Enter the date of birth"), "{summary}");
+    assert!(text(&host, ".accredit-member__title").contains("Ahsan"));
+}
+
+#[wasm_bindgen_test]
+async fn a_withdrawn_registration_is_shown_read_only() {
+    let host = mount_managed(my_registration("withdrawn", false, None));
+    let banner = wait_for(&host, ".accredit-banner").await;
+    settle().await;
+    assert!(
+        banner
+            .text_content()
+            .unwrap()
+            .contains("can no longer be changed")
+    );
+    let p = prefix(&host);
+    assert!(find(&host, &format!("#{p}-withdraw")).is_none());
+    assert!(
+        text(&host, ".accredit").contains("Ahsan"),
+        "the answers are shown"
+    );
+    let buttons = host.query_selector_all("button").unwrap();
+    for i in 0..buttons.length() {
+        let label = buttons.item(i).unwrap().text_content().unwrap();
+        assert!(
+            !label.contains("Submit") && !label.contains("Change"),
+            "nothing to submit or change: {label}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn withdrawing_asks_first_and_cancel_goes_back() {
+    let host = mount_managed(my_registration("pending", true, None));
+    wait_for(&host, ".accredit-banner").await;
+    let p = prefix(&host);
+    click(&host, &format!("#{p}-withdraw"));
+    settle().await;
+    settle().await;
+    let title = get(&host, &format!("#{p}-withdraw-title"));
+    assert!(title.text_content().unwrap().contains("Are you sure"));
+    assert_eq!(
+        document().active_element().map(|e| e.id()),
+        Some(title.id())
+    );
+    assert!(text(&host, ".accredit").contains("ISL-NHK2"));
+    assert!(find(&host, &format!("#{p}-withdraw-confirm")).is_some());
+    click(&host, &format!("#{p}-withdraw-cancel"));
+    settle().await;
+    assert!(find(&host, &format!("#{p}-withdraw-title")).is_none());
+    assert!(find(&host, ".accredit-banner").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_confirmation_offers_the_manage_link_to_copy() {
+    let host = mount();
+    settle().await;
+    let p = prefix(&host);
+    // The page's clipboard, as a browser with permission gives it.
+    js_sys::eval(
+        "Object.defineProperty(navigator, 'clipboard', { configurable: true, value: \
+         { writeText: (t) => { window.__accreditCopied = t; return Promise.resolve(); } } })",
+    )
+    .unwrap();
+    let link = "http://127.0.0.1:8080/#accredit-manage=Abc_123-xyz";
+    let receipt: accredit_model::api::Receipt = serde_json::from_value(serde_json::json!({
+        "id": "r1", "reference": "ISL-NHK2", "status": "pending",
+        "manage_token": "Abc_123-xyz", "manage_link": link
+    }))
+    .unwrap();
+    accredit::show_receipt(host.clone(), receipt);
+    let field = wait_for(&host, &format!("#{p}-manage-link")).await;
+    let input: HtmlInputElement = field.unchecked_into();
+    assert_eq!(input.value(), link);
+    assert!(input.read_only());
+    let label = get(&host, &format!("label[for={p}-manage-link]"));
+    assert!(label.text_content().unwrap().contains("Link to manage"));
+    assert!(text(&host, ".accredit-manage-link").contains("sent by email to the focal point"));
+    let status = get(&host, &format!("#{p}-manage-link-status"));
+    assert_eq!(status.get_attribute("aria-live").as_deref(), Some("polite"));
+    click(&host, &format!("#{p}-manage-link-copy"));
+    for _ in 0..5 {
+        settle().await;
+    }
+    assert_eq!(status.text_content().unwrap().trim(), "Copied");
+    let copied =
+        js_sys::Reflect::get(&web_sys::window().unwrap(), &"__accreditCopied".into()).unwrap();
+    assert_eq!(copied.as_string().as_deref(), Some(link));
 }

@@ -13,10 +13,17 @@ const CAP_MS: f64 = 8_000.0;
 /// with the same idempotency key: the request may not have been processed,
 /// or the server asked us to come back.
 pub fn is_retryable(status: Option<u16>, code: Option<&str>) -> bool {
+    use accredit_model::api::problem_code::{
+        AMENDMENTS_CLOSED, REGISTRATION_CLOSED, REGISTRATION_FINAL,
+    };
     match status {
         None => true,
-        // 409 means "still in flight" unless registration itself is closed.
-        Some(409) => code != Some("registration.closed"),
+        // 409 means "still in flight" unless registration or amendments
+        // are closed, or the registration cannot change any more.
+        Some(409) => !matches!(
+            code,
+            Some(REGISTRATION_CLOSED | AMENDMENTS_CLOSED | REGISTRATION_FINAL)
+        ),
         Some(429) => true,
         Some(s) => s >= 500,
     }
@@ -46,6 +53,11 @@ mod tests {
         assert!(is_retryable(Some(429), None));
         assert!(is_retryable(Some(409), Some("idempotency.in_flight")));
         assert!(!is_retryable(Some(409), Some("registration.closed")));
+        assert!(!is_retryable(Some(409), Some("amendments.closed")));
+        assert!(!is_retryable(Some(409), Some("registration.final")));
+        assert!(!is_retryable(Some(412), Some("precondition.failed")));
+        assert!(!is_retryable(Some(428), Some("precondition.required")));
+        assert!(!is_retryable(Some(401), Some("manage_token.invalid")));
         assert!(!is_retryable(Some(422), None));
         assert!(!is_retryable(Some(413), None));
         assert!(!is_retryable(Some(400), None));

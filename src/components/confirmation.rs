@@ -1,6 +1,9 @@
 //! The confirmation: the reference number, who was registered, the status,
-//! and a copy to keep.
+//! the link to manage the registration, and a copy to keep. In manage mode:
+//! that the changes (or the withdrawal) were received.
 
+use super::banner::status_text;
+use crate::browser;
 use crate::form::{Form, Submission};
 use accredit_model::Member;
 use leptos::prelude::*;
@@ -8,15 +11,43 @@ use leptos::prelude::*;
 #[component]
 pub fn Confirmation() -> impl IntoView {
     let form = expect_context::<Form>();
-    let Submission::Done(done) = form.submission.get_untracked() else {
-        return ().into_any();
-    };
-    let (receipt, registration) = *done;
     let heading_id = form.id("done");
-    {
-        let id = heading_id.clone();
-        request_animation_frame(move || crate::browser::focus(&id));
+    browser::focus_soon(heading_id.clone());
+    let reference = form
+        .managed
+        .with_untracked(|m| m.as_ref().map(|m| m.reference.clone()))
+        .unwrap_or_default();
+    let (title, body, revision) = match form.submission.get_untracked() {
+        Submission::Done(done) => return received(form, heading_id, *done).into_any(),
+        Submission::Amended(revision) => {
+            ("ui.done.amended.title", "ui.done.amended.body", revision)
+        }
+        Submission::Withdrawn(revision) => (
+            "ui.done.withdrawn.title",
+            "ui.done.withdrawn.body",
+            revision,
+        ),
+        _ => return ().into_any(),
+    };
+    view! {
+        <div class="accredit-panel" role="status">
+            <h2 class="accredit-panel__title" id=heading_id tabindex="-1">{form.t(title)}</h2>
+            <p class="accredit-panel__body">{form.t("ui.done.reference")}<br/>
+                <strong class="accredit-reference">{reference}</strong></p>
+        </div>
+        <p class="accredit-body accredit-done-status">
+            {form.tf("ui.done.status_now", &[("status", status_text(form, revision.status))])}
+        </p>
+        <p class="accredit-body">{form.t(body)}</p>
     }
+    .into_any()
+}
+
+fn received(
+    form: Form,
+    heading_id: String,
+    (receipt, registration): (crate::api::Receipt, accredit_model::Registration),
+) -> impl IntoView {
     let copy = serde_json::json!({ "receipt": { "id": receipt.id, "reference": receipt.reference,
         "status": receipt.status }, "registration": registration });
     let href = format!(
@@ -36,6 +67,7 @@ pub fn Confirmation() -> impl IntoView {
                 <strong class="accredit-reference">{receipt.reference.clone()}</strong></p>
         </div>
         <p class="accredit-body">{form.t("ui.done.status")}</p>
+        {receipt.manage_link.clone().map(|link| view! { <ManageLink link /> })}
         <h3 class="accredit-heading accredit-heading--small">{form.t("ui.done.members")}</h3>
         <ul class="accredit-list">{names}</ul>
         <div class="accredit-actions">
@@ -46,7 +78,55 @@ pub fn Confirmation() -> impl IntoView {
             </button>
         </div>
     }
-    .into_any()
+}
+
+/// The manage link, read-only, with a Copy button whose outcome is
+/// announced.
+#[component]
+fn ManageLink(link: String) -> impl IntoView {
+    let form = expect_context::<Form>();
+    let id = form.id("manage-link");
+    let hint_id = format!("{id}-hint");
+    let status = RwSignal::new(None::<String>);
+    let date = form
+        .event
+        .with_value(|e| form.i18n.with_value(|i| i.date(e.amendments_close_on())));
+    let copy = {
+        let (link, id) = (link.clone(), id.clone());
+        move |_| {
+            let (link, id) = (link.clone(), id.clone());
+            status.set(None);
+            leptos::task::spawn_local(async move {
+                let message = if browser::copy_text(&link).await {
+                    "ui.done.copied"
+                } else {
+                    browser::select_text(&id);
+                    "ui.done.copy_failed"
+                };
+                status.set(Some(form.t(message)));
+            });
+        }
+    };
+    view! {
+        <div class="accredit-manage-link">
+            <h3 class="accredit-heading accredit-heading--small">{form.t("ui.done.link.title")}</h3>
+            <div class="accredit-field">
+                <label class="accredit-label" for=id.clone()>{form.t("ui.done.link.label")}</label>
+                <div class="accredit-hint" id=hint_id.clone()>{form.tf("ui.done.link.hint", &[("date", date)])}</div>
+                <div class="accredit-copy">
+                    <input class="accredit-input accredit-copy__input" id=id.clone() type="text" readonly=true
+                        dir="ltr" spellcheck="false" autocomplete="off" aria-describedby=hint_id value=link />
+                    <button type="button" class="accredit-button accredit-button--secondary" part="button secondary-button"
+                        id=format!("{id}-copy") on:click=copy>
+                        {form.t("ui.done.copy")}
+                    </button>
+                </div>
+                <p class="accredit-copy__status" id=format!("{id}-status") role="status" aria-live="polite">
+                    {move || status.get()}
+                </p>
+            </div>
+        </div>
+    }
 }
 
 /// The names as typed, with the badge name when it differs (names in

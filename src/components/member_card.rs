@@ -107,9 +107,21 @@ pub fn MemberCard(row: MemberRow) -> impl IntoView {
         form.move_member(key, by);
         focus_title(key);
     };
+    let card_id = form.id(&format!("member-{key}"));
+    // Manage mode: someone else takes a stored member's place.
+    let replace = (row.stored && form.is_managing()).then(|| {
+        let card = card_id.clone();
+        view! {
+            <button type="button" class="accredit-link-button accredit-member__replace" on:click=move |_| {
+                form.replace_member(key);
+                let card = card.clone();
+                request_animation_frame(move || browser::focus_first_field(&card));
+            }>{form.t("ui.member.replace")}</button>
+        }
+    });
 
     view! {
-        <li class="accredit-member" class:accredit-member--error=move || has_errors.get()>
+        <li class="accredit-member" id=card_id class:accredit-member--error=move || has_errors.get()>
             <h3 class="accredit-member__title" id=title_id tabindex="-1">{title}</h3>
             // Rebuilt when the member moves: error paths and ids follow its index.
             {move || {
@@ -130,6 +142,7 @@ pub fn MemberCard(row: MemberRow) -> impl IntoView {
                         {form.t("ui.member.done")}
                     </button>
                 </Show>
+                {replace}
                 <button type="button" class="accredit-link-button" on:click=duplicate>{form.t("ui.member.duplicate")}</button>
                 <button type="button" class="accredit-link-button" disabled=move || index.get() == 0
                     on:click=move |_| move_by(-1)>{form.t("ui.member.up")}</button>

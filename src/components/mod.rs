@@ -1,6 +1,7 @@
 //! The widget's views, one file per part of the form.
 
 pub mod attachment;
+pub mod banner;
 mod choices;
 pub mod confirmation;
 pub mod country_field;
@@ -10,3 +11,4 @@ pub mod field;
 pub mod member_card;
 pub mod members_step;
 pub mod review_step;
+pub mod withdraw;

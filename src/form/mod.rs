@@ -6,7 +6,7 @@
 pub mod draft;
 pub mod submit;
 
-use crate::api::{Receipt, SubmitError};
+use crate::api::{MyRegistration, Receipt, Revision, SubmitError};
 use crate::i18n::I18n;
 use accredit_model::{
     Consent, Delegation, EventConfig, FocalPoint, Member, Registration, ValidationError,
@@ -28,6 +28,11 @@ pub fn register(instance: &str, form: Form) {
     FORMS.with(|f| f.borrow_mut().insert(instance.to_string(), form));
 }
 
+/// The form mounted as `instance`.
+pub fn find(instance: &str) -> Option<Form> {
+    FORMS.with(|f| f.borrow().get(instance).copied())
+}
+
 /// Switches the language of the form mounted as `instance`.
 pub fn switch_language(instance: &str, lang: &str) {
     if let Some(form) = FORMS.with(|f| f.borrow().get(instance).copied()) {
@@ -40,6 +45,8 @@ pub enum Step {
     Delegation,
     Members,
     Review,
+    /// "Are you sure you want to withdraw?" (manage mode).
+    Withdraw,
     Done,
 }
 
@@ -48,7 +55,7 @@ impl Step {
         match self {
             Step::Delegation => 1,
             Step::Members => 2,
-            Step::Review | Step::Done => 3,
+            Step::Review | Step::Withdraw | Step::Done => 3,
         }
     }
 
@@ -57,7 +64,7 @@ impl Step {
         match self {
             Step::Delegation => path.starts_with("delegation") || path.starts_with("focal_point"),
             Step::Members => path.starts_with("members"),
-            Step::Review | Step::Done => true,
+            Step::Review | Step::Withdraw | Step::Done => true,
         }
     }
 }
@@ -70,6 +77,9 @@ pub struct MemberRow {
     pub data: RwSignal<Member>,
     /// Shown as a one-line summary when false.
     pub open: RwSignal<bool>,
+    /// Loaded from the stored registration (manage mode): the member can be
+    /// replaced by someone else in the same place and category.
+    pub stored: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +89,10 @@ pub enum Submission {
     Failed(SubmitError),
     /// Boxed: a whole delegation is far larger than the other states.
     Done(Box<(Receipt, Registration)>),
+    /// The amendment was stored (manage mode).
+    Amended(Revision),
+    /// The registration was withdrawn (manage mode).
+    Withdrawn(Revision),
 }
 
 /// Every answer and the state around them. All fields are signals, so the
@@ -109,6 +123,13 @@ pub struct Form {
     /// Bumped when the language changes: the views rebuild in the new
     /// language while every answer stays in the signals above.
     pub lang_epoch: RwSignal<u32>,
+    /// Manage mode: the token of the manage link the form was opened with.
+    pub manage_token: StoredValue<Option<String>>,
+    /// Manage mode: the registration as stored (document numbers masked),
+    /// its status and version.
+    pub managed: RwSignal<Option<MyRegistration>>,
+    /// Where "Cancel" on the withdrawal page goes back to.
+    pub return_to: StoredValue<Step>,
     next_key: StoredValue<u32>,
     /// The form's own reactive owner. Members are created from event
     /// handlers (Add, Undo, restore); their signals must belong to the form,
@@ -140,6 +161,9 @@ impl Form {
             removed: RwSignal::new(None),
             draft_restored: RwSignal::new(false),
             lang_epoch: RwSignal::new(0),
+            manage_token: StoredValue::new(None),
+            managed: RwSignal::new(None),
+            return_to: StoredValue::new(Step::Delegation),
             next_key: StoredValue::new(0),
             owner: StoredValue::new(Owner::current().unwrap_or_default().downgrade()),
         };
@@ -211,14 +235,36 @@ impl Form {
         }
     }
 
-    /// Every error the model finds in the current answers.
+    /// Whether the form amends a stored registration (opened with a manage
+    /// link).
+    pub fn is_managing(&self) -> bool {
+        self.manage_token.with_value(Option::is_some)
+    }
+
+    /// Manage mode, when the registration can no longer be amended: the
+    /// answers are shown, not edited.
+    pub fn read_only(&self) -> bool {
+        self.managed
+            .with_untracked(|m| m.as_ref().is_some_and(|m| !m.amendable))
+    }
+
+    /// Every error the model finds in the current answers. When amending, a
+    /// document number left as the manage link showed it (masked) is not
+    /// one: the server puts the stored number back before it validates.
     fn validate_all(&self) -> ValidationErrors {
         let registration = self.registration();
-        self.event.with_value(|event| {
+        let errors = self.event.with_value(|event| {
             accredit_model::validate(&registration, event, crate::browser::today())
                 .err()
                 .unwrap_or_default()
-        })
+        });
+        if !self.is_managing() {
+            return errors;
+        }
+        errors
+            .into_iter()
+            .filter(|e| !accredit_model::mask::is_masked_number_error(e, &registration))
+            .collect()
     }
 
     /// Errors of `step`, from the model (the one set of rules).
@@ -294,12 +340,18 @@ impl Form {
     }
 
     pub fn add_member(&self, member: Member) -> u32 {
+        self.add_row(member, false)
+    }
+
+    fn add_row(&self, member: Member, stored: bool) -> u32 {
         let key = self.next_key.get_value();
         self.next_key.set_value(key + 1);
         let make = move || MemberRow {
             key,
             data: RwSignal::new(member),
-            open: RwSignal::new(true),
+            // Stored members start folded: the roster reads as a list.
+            open: RwSignal::new(!stored),
+            stored,
         };
         let row = match self.owner.get_value().upgrade() {
             Some(owner) => owner.with(make),
@@ -363,14 +415,56 @@ impl Form {
         }))
     }
 
+    /// Someone else takes this member's place: their own answers are
+    /// cleared; the place in the list, the category, the institution and
+    /// the sessions (which belong to the seat) stay.
+    pub fn replace_member(&self, key: u32) {
+        let row = self
+            .members
+            .with_untracked(|rows| rows.iter().find(|r| r.key == key).copied());
+        if let Some(row) = row {
+            row.data.update(|m| {
+                *m = Member {
+                    category: std::mem::take(&mut m.category),
+                    institution: std::mem::take(&mut m.institution),
+                    sessions: std::mem::take(&mut m.sessions),
+                    ..Member::default()
+                }
+            });
+            row.open.set(true);
+            self.revalidate();
+        }
+    }
+
     /// Replaces every answer (a restored draft, or "Start again").
     pub fn load(&self, registration: Registration) {
+        self.load_members(registration, false);
+    }
+
+    /// Opens a stored registration for amending (or reading): its answers,
+    /// its status and version.
+    pub fn start_managing(&self, token: String, mine: MyRegistration) {
+        self.manage_token.set_value(Some(token));
+        self.load_members(mine.registration.clone(), true);
+        let amendable = mine.amendable;
+        self.managed.set(Some(mine));
+        self.idempotency_key.set_value(None);
+        self.submission.set(Submission::Idle);
+        self.step.set(if amendable {
+            Step::Delegation
+        } else {
+            Step::Review
+        });
+    }
+
+    fn load_members(&self, registration: Registration, stored: bool) {
         self.delegation.set(registration.delegation);
         self.focal_point.set(registration.focal_point);
         self.consent.set(registration.consent);
         self.members.set(Vec::new());
+        self.removed.set(None);
         for member in registration.members {
-            self.add_member(member);
+            self.add_row(member, stored);
         }
         if self.members.with_untracked(Vec::is_empty) {
             self.add_member(Member::default());
