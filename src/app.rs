@@ -60,7 +60,16 @@ async fn prepare(
     let (event, catalogue, mine) = futures::join!(event, i18n::load(&first), mine);
     match event {
         Ok(event) => {
-            let lang = i18n::choose(&requested, &event);
+            // A manage link opens in the registration's own language (the
+            // one its messages are written in), unless the host page set one.
+            let registration_language = match &mine {
+                Some(Ok((_, m))) if settings.lang.is_none() => {
+                    Some(m.registration.language.clone())
+                }
+                _ => None,
+            }
+            .filter(|l| event.offers_language(l) && i18n::is_available(l));
+            let lang = registration_language.unwrap_or_else(|| i18n::choose(&requested, &event));
             let catalogue = if lang == catalogue.lang {
                 catalogue
             } else {

@@ -33,8 +33,17 @@ pub fn run(extra: &[String]) -> Result {
     println!(
         "  Registration form: http://127.0.0.1:8080/\n  \
          Organiser view:    http://127.0.0.1:8080/organiser.html\n  \
-         Organiser token:   {}\n",
-        token.trim()
+         Organiser token:   {}\n  \
+         Outgoing e-mail:   {}\n",
+        token.trim(),
+        if extra.iter().any(|a| a.starts_with("--smtp-url")) {
+            "sent through the --smtp-url relay".to_owned()
+        } else {
+            format!(
+                "{} (one .eml file per message; `cargo xtask serve --smtp-url smtp://…` sends them)",
+                util::root().join("data/outbox").display()
+            )
+        }
     );
     util::run(
         std::process::Command::new(&server)

@@ -162,7 +162,9 @@ impl Drop for Browser {
     fn drop(&mut self) {
         if let Some(pid) = self.driver.id() {
             let _ = std::process::Command::new("kill")
-                .args(["-KILL", &format!("-{pid}")])
+                // `-s KILL --` so that the negative process-group id can
+                // never be read as a signal option.
+                .args(["-s", "KILL", "--", &format!("-{pid}")])
                 .stderr(std::process::Stdio::null())
                 .status();
         }

@@ -2,6 +2,7 @@
 //! through the API, sign-in, filters, a decision, a CSV export checked row
 //! by row, the print views, XSS payloads shown as text, and axe-core.
 
+use accredit_e2e::organiser_view::{org, press, set, sign_in, text, wait_for_text};
 use accredit_e2e::seed;
 use accredit_e2e::{Browser, EVENT, TestServer, eventually};
 use accredit_model::review::protocol::fold;
@@ -11,79 +12,10 @@ use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
 
-/// Runs `script` with the organiser view's shadow root as `root`.
-async fn org(b: &Browser, script: &str) -> Value {
-    let wrapped = format!(
-        "const root = document.querySelector('accredit-organiser').shadowRoot;
-         {script}"
-    );
-    b.client
-        .execute(&wrapped, vec![])
-        .await
-        .unwrap_or_else(|e| panic!("script in the organiser view failed: {e}\n{script}"))
-}
-
-async fn text(b: &Browser) -> String {
-    org(b, "return root ? root.textContent : '';")
-        .await
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-async fn wait_for_text(b: &Browser, what: &str) {
-    eventually(&format!("“{what}” in the organiser view"), WAIT, || async {
-        text(b).await.contains(what).then_some(())
-    })
-    .await
-}
-
-async fn press(b: &Browser, label: &str) {
-    let found = org(
-        b,
-        &format!(
-            "const b = [...root.querySelectorAll('button')].find((b) => b.textContent.trim().startsWith({l}));
-             if (b) b.click();
-             return !!b;",
-            l = serde_json::to_string(label).unwrap()
-        ),
-    )
-    .await;
-    assert_eq!(found, Value::Bool(true), "no button “{label}”");
-}
-
-/// Sets a control's value as a person would pick it (select, radio, text).
-async fn set(b: &Browser, id: &str, value: &str) {
-    org(
-        b,
-        &format!(
-            "const el = root.getElementById({id});
-             el.value = {value};
-             el.dispatchEvent(new Event('input', {{ bubbles: true }}));
-             el.dispatchEvent(new Event('change', {{ bubbles: true }}));",
-            id = serde_json::to_string(id).unwrap(),
-            value = serde_json::to_string(value).unwrap()
-        ),
-    )
-    .await;
-}
-
 /// Types into the search box with real key presses.
 async fn type_search(b: &Browser, text: &str) {
     org(b, "root.getElementById('org-q').focus();").await;
     b.keys(text).await;
-}
-
-async fn sign_in(b: &Browser, token: &str) {
-    eventually("the sign-in form", WAIT, || async {
-        org(b, "return !!(root && root.getElementById('org-token'));")
-            .await
-            .as_bool()
-            .filter(|x| *x)
-    })
-    .await;
-    set(b, "org-token", token).await;
-    press(b, "Sign in").await;
 }
 
 async fn count_shown(b: &Browser) -> String {
