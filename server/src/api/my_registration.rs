@@ -20,7 +20,8 @@
 
 use super::problem::Problem;
 use super::registrations::{
-    attachment_references, check_attachments, json_response, parse_registration, replay_record,
+    attachment_references, check_attachments, in_flight, json_response, parse_json,
+    parse_registration, replay_record,
 };
 use super::{ClientIp, body, storage_problem};
 use crate::idempotency::{self, HEADER, IN_FLIGHT_WAIT};
@@ -97,21 +98,10 @@ pub async fn amend(
     // registration keeps one delegation's key from replaying another's.
     let key = format!("amend:{}:{key}", stored.id);
     let Some(_claim) = state.in_flight.claim(&event_id, &key, IN_FLIGHT_WAIT).await else {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            problem_code::IDEMPOTENCY_IN_FLIGHT,
-            "A request with this Idempotency-Key is still being processed; retry shortly.",
-        )
-        .retry_after(1));
+        return Err(in_flight());
     };
     let bytes = body::read(headers, request_body, body::JSON_LIMIT).await?;
-    let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-        Problem::bad_request(
-            "body.malformed_json",
-            format!("The body is not valid JSON: {e}"),
-        )
-    })?;
-    let body_hash = idempotency::body_hash(&json);
+    let (json, body_hash) = parse_json(&bytes)?;
     let (e, k) = (event_id.clone(), key.clone());
     let earlier = storage::run(&state.storage, move |s| s.idempotency_record(&e, &k))
         .await

@@ -45,21 +45,10 @@ pub async fn create(
         .to_owned();
     // Held until the response is built, whatever happens.
     let Some(_claim) = state.in_flight.claim(&event_id, &key, IN_FLIGHT_WAIT).await else {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            problem_code::IDEMPOTENCY_IN_FLIGHT,
-            "A request with this Idempotency-Key is still being processed; retry shortly.",
-        )
-        .retry_after(1));
+        return Err(in_flight());
     };
     let bytes = body::read(&headers, request_body, body::JSON_LIMIT).await?;
-    let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-        Problem::bad_request(
-            "body.malformed_json",
-            format!("The body is not valid JSON: {e}"),
-        )
-    })?;
-    let body_hash = idempotency::body_hash(&json);
+    let (json, body_hash) = parse_json(&bytes)?;
 
     let (e, k) = (event_id.clone(), key.clone());
     let earlier = storage::run(&state.storage, move |s| s.idempotency_record(&e, &k))
@@ -166,6 +155,28 @@ pub async fn create(
         }
     }
     Err(Problem::internal("no free reference found"))
+}
+
+/// 409 for a key whose first request is still being processed.
+pub(super) fn in_flight() -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        problem_code::IDEMPOTENCY_IN_FLIGHT,
+        "A request with this Idempotency-Key is still being processed; retry shortly.",
+    )
+    .retry_after(1)
+}
+
+/// A JSON body and the hash its idempotency key is checked against.
+pub(super) fn parse_json(bytes: &[u8]) -> Result<(serde_json::Value, [u8; 32]), Problem> {
+    let json: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        Problem::bad_request(
+            "body.malformed_json",
+            format!("The body is not valid JSON: {e}"),
+        )
+    })?;
+    let hash = idempotency::body_hash(&json);
+    Ok((json, hash))
 }
 
 /// The payload from its JSON, with a type error pointed at its field.
