@@ -428,6 +428,27 @@ impl EventConfig {
         today <= self.amendments_close_on()
     }
 
+    /// Moves every date of the event (its days, the deadlines and the
+    /// sessions) by `days`, keeping the intervals between them.
+    ///
+    /// A configuration is written for one real calendar; a demonstration
+    /// or a test that must work on any day moves it instead of editing it.
+    pub fn shift_dates(&mut self, days: i64) {
+        for date in [
+            &mut self.starts_on,
+            &mut self.ends_on,
+            &mut self.registration_closes_on,
+        ] {
+            *date = date.add_days(days);
+        }
+        if let Some(close) = &mut self.amendments_close {
+            *close = close.add_days(days);
+        }
+        for session in &mut self.sessions {
+            session.date = session.date.add_days(days);
+        }
+    }
+
     /// The manage link for a token, when the event has a manage page.
     pub fn manage_link(&self, token: &str) -> Option<String> {
         let page = self.manage_page.as_deref()?;

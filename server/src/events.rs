@@ -6,9 +6,20 @@ use std::path::Path;
 
 pub type Events = BTreeMap<String, EventConfig>;
 
-/// The demo event shipped with the model (`islamabad-tip-som`).
+/// The demo event shipped with the model (`islamabad-tip-som`), with the
+/// dates of its file (April 2027).
 pub fn demo() -> Events {
-    let event = accredit_model::demo::islamabad_tip_som();
+    one(accredit_model::demo::islamabad_tip_som())
+}
+
+/// The demo event moved so that it opens about seven weeks after `today`:
+/// what the server runs without `--config`, so that the demo is open
+/// whatever the date.
+pub fn demo_on(today: accredit_model::Date) -> Events {
+    one(accredit_model::demo::islamabad_tip_som_on(today))
+}
+
+fn one(event: accredit_model::EventConfig) -> Events {
     BTreeMap::from([(event.id.clone(), event)])
 }
 

@@ -66,6 +66,9 @@ pub struct Settings {
     /// The first retry delay of a failed delivery, in seconds (doubling
     /// from there).
     pub mail_retry_secs: i64,
+    /// What "now" is for every rule that depends on the date (the system
+    /// clock unless `--today` moves it).
+    pub clock: clock::Clock,
 }
 
 impl Settings {
@@ -86,6 +89,7 @@ impl Settings {
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             secret_file: None,
             mail_retry_secs: 30,
+            clock: clock::Clock::system(),
         }
     }
 
@@ -121,6 +125,7 @@ pub struct AppState {
     pub client_ip_header: Option<HeaderName>,
     pub manage_key: manage::ManageKey,
     pub outbox: outbox::Outbox,
+    pub clock: clock::Clock,
 }
 
 /// What the background sender needs besides the state.
@@ -170,6 +175,7 @@ fn build(settings: Settings) -> Result<(Router, Arc<AppState>, Mailer), String> 
         client_ip_header: settings.client_ip_header,
         manage_key,
         outbox: outbox::Outbox::new(&settings.mail_from),
+        clock: settings.clock,
     });
     let router = Router::new()
         .nest("/api/v1", api::router(state.clone()))

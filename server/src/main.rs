@@ -28,16 +28,28 @@ struct Common {
     /// Where registrations and attachments are stored.
     #[arg(long, env = "ACCREDIT_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
-    /// An event file (TOML or JSON) or a folder of them; the demo event by default.
+    /// An event file (TOML or JSON) or a folder of them. By default the
+    /// demo event, moved in the calendar so that it opens about seven weeks
+    /// from today.
     #[arg(long, env = "ACCREDIT_CONFIG")]
     config: Option<PathBuf>,
+    /// Run as if today (UTC) were this date, e.g. `2027-04-06`, to rehearse
+    /// a deadline or a retention purge. Time of day and the passing of time
+    /// stay real.
+    #[arg(long, env = "ACCREDIT_TODAY")]
+    today: Option<accredit_model::Date>,
 }
 
 impl Common {
-    fn events(&self) -> Result<events::Events, String> {
+    fn clock(&self) -> clock::Clock {
+        self.today
+            .map_or_else(clock::Clock::system, clock::Clock::on)
+    }
+
+    fn events(&self, clock: &clock::Clock) -> Result<events::Events, String> {
         match &self.config {
             Some(path) => events::load_path(path),
-            None => Ok(events::demo()),
+            None => Ok(events::demo_on(clock.today())),
         }
     }
 }
@@ -173,7 +185,9 @@ async fn run() -> ExitCode {
             async {
                 let secret_file =
                     (secret_file != Path::new("DATA_DIR/secret.key")).then_some(secret_file);
-                let mut settings = Settings::new(common.events()?, dist, common.data_dir);
+                let clock = common.clock();
+                let mut settings = Settings::new(common.events(&clock)?, dist, common.data_dir);
+                settings.clock = clock;
                 settings.smtp_url = smtp_url;
                 settings.mail_from = mail_from;
                 settings.secret_file = secret_file;
@@ -212,7 +226,7 @@ async fn run() -> ExitCode {
 }
 
 fn list_tokens(common: &Common) -> Result<(), String> {
-    let events = common.events()?;
+    let events = common.events(&common.clock())?;
     let storage = Sqlite::open(&common.data_dir)?;
     println!("id\tevent\tcreated\tlabel");
     for event in events.keys() {
@@ -270,7 +284,8 @@ async fn serve(addr: SocketAddr, settings: Settings) -> Result<(), String> {
 }
 
 fn create_token(common: &Common, event: &str, label: &str) -> Result<(), String> {
-    let events = common.events()?;
+    let clock = common.clock();
+    let events = common.events(&clock)?;
     if !events.contains_key(event) {
         let known: Vec<_> = events.keys().map(String::as_str).collect();
         return Err(format!(
@@ -279,7 +294,7 @@ fn create_token(common: &Common, event: &str, label: &str) -> Result<(), String>
         ));
     }
     let storage = Sqlite::open(&common.data_dir)?;
-    let (secret, record) = auth::new_token(event, label, clock::now());
+    let (secret, record) = auth::new_token(event, label, clock.now());
     storage.insert_token(&record).map_err(|e| e.to_string())?;
     eprintln!(
         "Created token {} (\"{label}\") for {event}. It is shown only once; keep it secret.",
@@ -290,10 +305,11 @@ fn create_token(common: &Common, event: &str, label: &str) -> Result<(), String>
 }
 
 fn run_purge(common: &Common) -> Result<(), String> {
-    let events = common.events()?;
+    let clock = common.clock();
+    let events = common.events(&clock)?;
     let storage = Sqlite::open(&common.data_dir)?;
     let report =
-        purge::run(&storage, &events, clock::today(), clock::now()).map_err(|e| e.to_string())?;
+        purge::run(&storage, &events, clock.today(), clock.now()).map_err(|e| e.to_string())?;
     for (event, deleted) in &report.events {
         println!(
             "{event}: retention period over; deleted {} registrations and {} attachments",
@@ -303,7 +319,7 @@ fn run_purge(common: &Common) -> Result<(), String> {
     println!("unused attachments deleted: {}", report.expired_attachments);
     for (id, event) in &events {
         let date = purge::deletion_date(event);
-        if clock::today() < date {
+        if clock.today() < date {
             println!("{id}: personal data will be deleted on {date}");
         }
     }

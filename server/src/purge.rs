@@ -7,7 +7,6 @@
 
 use crate::AppState;
 use crate::attachments::UNUSED_TTL_SECS;
-use crate::clock;
 use crate::events::Events;
 use crate::storage::{self, Deleted, Storage, StorageResult};
 use accredit_model::{Date, EventConfig};
@@ -51,10 +50,8 @@ pub async fn periodically(state: Arc<AppState>) {
     loop {
         ticks.tick().await;
         let events = state.events.clone();
-        let result = storage::run(&state.storage, move |s| {
-            run(s, &events, clock::today(), clock::now())
-        })
-        .await;
+        let (today, now) = (state.clock.today(), state.clock.now());
+        let result = storage::run(&state.storage, move |s| run(s, &events, today, now)).await;
         match result {
             Ok(report) => {
                 for (event, deleted) in &report.events {

@@ -47,7 +47,16 @@ impl Server {
             None => Command::new(binary),
         };
         let child = command
-            .args(["serve", "--rate-limit", "off", "--addr"])
+            // The demo file's own calendar, whatever the real date: the
+            // payloads below carry fixed dates.
+            .args([
+                "serve",
+                "--today",
+                "2027-03-02",
+                "--rate-limit",
+                "off",
+                "--addr",
+            ])
             .arg(format!("127.0.0.1:{port}"))
             .arg("--data-dir")
             .arg(data_dir)

@@ -1,7 +1,9 @@
 //! `cargo xtask test`: every test there is, in the order that fails fastest.
 //!
 //! 1. formatting;
-//! 2. native unit, property and integration tests (model, server, driver);
+//! 2. native unit, property and integration tests (model, server, driver),
+//!    then the model's and the server's again with the system clock moved
+//!    to another year;
 //! 3. the model compiled for wasm32;
 //! 4. the release build;
 //! 5. widget component tests in headless Chromium;
@@ -10,6 +12,16 @@
 use crate::dist;
 use crate::toolchain::{self, WASM_TARGET};
 use crate::util::{self, Result, cargo, root, step};
+
+/// The native packages and features: everything but the two browser suites.
+const NATIVE: [&str; 6] = [
+    "--workspace",
+    "--exclude",
+    "accredit",
+    "--exclude",
+    "accredit-e2e",
+    "--all-features",
+];
 
 pub fn run(args: &[String]) -> Result {
     if let Some(unknown) = args.first() {
@@ -27,17 +39,15 @@ pub fn run(args: &[String]) -> Result {
     step("Native tests: model rules and properties, server, build driver");
     util::run(
         cargo()
-            .args([
-                "test",
-                "--workspace",
-                "--exclude",
-                "accredit",
-                "--exclude",
-                "accredit-e2e",
-                "--all-features",
-            ])
+            .arg("test")
+            .args(NATIVE)
             .env("ACCREDIT_SMTP_SINK_PYTHON", &smtp_sink),
     )?;
+
+    step(&format!(
+        "The model's and the server's tests again, on {ANOTHER_DAY} (faketime)"
+    ));
+    on_another_day(&smtp_sink)?;
 
     step("The model's tests on their own (no features unified in by other crates)");
     util::run(cargo().args(["test", "--package", "accredit-model"]))?;
@@ -95,5 +105,64 @@ pub fn run(args: &[String]) -> Result {
     )?;
 
     step("All tests passed");
+    Ok(())
+}
+
+/// A day far from today and from the demo file's own calendar: the suite
+/// must not depend on the date it runs.
+const ANOTHER_DAY: &str = "2028-06-01 10:00:00";
+
+/// Runs the model's and the server's test binaries (already built by the
+/// native step) under `faketime`, each from its package folder as cargo
+/// would. Cargo itself is not run under faketime: its build-cache checks
+/// read the clock.
+fn on_another_day(smtp_sink: &std::path::Path) -> Result {
+    let faketime = toolchain::faketime()?;
+    // The same packages and features as the native step, so that cargo
+    // lists the binaries it has just built instead of building others.
+    let listing = util::output(
+        cargo()
+            .args(["test", "--no-run", "--message-format=json"])
+            .args(NATIVE),
+    )
+    .ok_or("cannot list the test binaries of the model and the server")?;
+    let mut binaries = Vec::new();
+    for line in listing.lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let is_test =
+            message["reason"] == "compiler-artifact" && message["profile"]["test"] == true;
+        let ours = ["model/Cargo.toml", "server/Cargo.toml"].iter().any(|m| {
+            message["manifest_path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with(m))
+        });
+        if let (true, Some(executable), Some(manifest)) = (
+            is_test && ours,
+            message["executable"].as_str(),
+            message["manifest_path"].as_str(),
+        ) {
+            let folder = std::path::Path::new(manifest)
+                .parent()
+                .map_or_else(root, std::path::Path::to_path_buf);
+            binaries.push((executable.to_owned(), folder));
+        }
+    }
+    if binaries.len() < 4 {
+        return Err(format!(
+            "expected the model's and the server's test binaries, found {binaries:?}"
+        ));
+    }
+    for (binary, folder) in binaries {
+        util::run(
+            std::process::Command::new(&faketime)
+                .arg(ANOTHER_DAY)
+                .arg(&binary)
+                .arg("--quiet")
+                .current_dir(folder)
+                .env("ACCREDIT_SMTP_SINK_PYTHON", smtp_sink),
+        )?;
+    }
     Ok(())
 }

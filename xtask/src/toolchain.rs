@@ -178,3 +178,14 @@ pub fn smtp_sink_python() -> Result<PathBuf> {
     }
     Ok(python)
 }
+
+/// Debian's `faketime`, which runs a program with the system clock moved
+/// (LD_PRELOAD of libfaketime); installed when missing.
+pub fn faketime() -> Result<PathBuf> {
+    let path = PathBuf::from("/usr/bin/faketime");
+    if !path.exists() {
+        step("Installing faketime from Debian (apt-get), to run the suite on another day");
+        apt_install(&["faketime"])?;
+    }
+    Ok(path)
+}

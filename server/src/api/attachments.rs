@@ -11,7 +11,7 @@ use super::problem::Problem;
 use super::{ClientIp, body, storage_problem};
 use crate::attachments::{self, Kind, Rejection};
 use crate::storage::{self, NewAttachment};
-use crate::{AppState, auth, clock, random};
+use crate::{AppState, auth, random};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
@@ -25,7 +25,7 @@ pub async fn upload(
     request: Request,
 ) -> Result<Response, Problem> {
     let event = state.event(&event_id)?;
-    if !event.is_open(clock::today()) {
+    if !event.is_open(state.clock.today()) {
         return Err(Problem::new(
             StatusCode::CONFLICT,
             "registration.closed",
@@ -52,7 +52,7 @@ pub async fn upload(
         event: event_id,
         media_type: kind.media_type(),
         data,
-        created_at: clock::now(),
+        created_at: state.clock.now(),
     };
     let response = serde_json::json!({
         "id": new.id,

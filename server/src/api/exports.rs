@@ -6,9 +6,9 @@
 use super::organiser::authorise;
 use super::problem::Problem;
 use super::{ClientIp, storage_problem};
+use crate::AppState;
 use crate::export::{self, Delegations, Loaded, Participants, Rows, order};
 use crate::storage::StorageError;
-use crate::{AppState, clock};
 use accredit_model::review::Filter;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -125,7 +125,7 @@ async fn run(
     };
     let filename = format!(
         "{event_id}-{name}-{}.{}",
-        clock::today(),
+        state.clock.today(),
         format.extension()
     );
     let mut response = rendered.into_response();

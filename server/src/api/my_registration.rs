@@ -29,7 +29,7 @@ use crate::mail::Letter;
 use crate::storage::{
     self, AmendOutcome, Amendment, StoredRegistration, WithdrawOutcome, Withdrawal,
 };
-use crate::{AppState, clock, history, manage, outbox};
+use crate::{AppState, history, manage, outbox};
 use accredit_model::api::{MessageKind, MyRegistration, Revision, problem_code};
 use accredit_model::mask::{mask_registration, unmask};
 use accredit_model::review::{self, Status, changes};
@@ -61,7 +61,7 @@ pub async fn show(
         status: stored.status,
         version: stored.version,
         note: history::latest_note(stored.status, &trail),
-        amendable: review::amendable(stored.status, event, clock::today()),
+        amendable: review::amendable(stored.status, event, state.clock.today()),
         amendments_close: event.amendments_close_on().to_string(),
         registration: mask_registration(&registration),
         history: history::entries(&versions, &trail),
@@ -110,14 +110,14 @@ pub async fn amend(
         return replay_record(&record, &body_hash);
     }
 
-    check_amendable(&stored, event)?;
+    check_amendable(&stored, event, state.clock.today())?;
     if stored.version != expected {
         return Err(stale(stored.version));
     }
     let before = payload_of(&stored)?;
     let mut registration = parse_registration(json)?.normalised();
     unmask(&mut registration, &before);
-    let mut errors = validate_contents(&registration, event, clock::today())
+    let mut errors = validate_contents(&registration, event, state.clock.today())
         .err()
         .unwrap_or_default();
     let references = attachment_references(&registration);
@@ -152,7 +152,7 @@ pub async fn amend(
         registration_id: stored.id.clone(),
         expected_version: expected,
         payload: serde_json::to_string(&registration).map_err(Problem::internal)?,
-        at: clock::now(),
+        at: state.clock.now(),
         idempotency_key: key,
         body_hash,
         response: response.clone(),
@@ -213,7 +213,7 @@ pub async fn withdraw(
     if !stored.status.is_amendable() {
         return Err(final_status(stored.status));
     }
-    if clock::today() > event.ends_on {
+    if state.clock.today() > event.ends_on {
         return Err(closed(event.ends_on));
     }
     let registration = payload_of(&stored)?;
@@ -235,7 +235,7 @@ pub async fn withdraw(
         event: event_id.clone(),
         registration_id: stored.id.clone(),
         expected_version: expected,
-        at: clock::now(),
+        at: state.clock.now(),
         messages,
     };
     let outcome = storage::run(&state.storage, move |s| s.withdraw(&withdrawal))
@@ -270,11 +270,15 @@ pub(super) fn current_link(
     event.manage_link(&state.manage_key.token(&stored.id, stored.manage_generation))
 }
 
-fn check_amendable(stored: &StoredRegistration, event: &EventConfig) -> Result<(), Problem> {
+fn check_amendable(
+    stored: &StoredRegistration,
+    event: &EventConfig,
+    today: accredit_model::Date,
+) -> Result<(), Problem> {
     if !stored.status.is_amendable() {
         return Err(final_status(stored.status));
     }
-    if !event.amendments_open(clock::today()) {
+    if !event.amendments_open(today) {
         return Err(closed(event.amendments_close_on()));
     }
     Ok(())

@@ -290,7 +290,7 @@ pub async fn change_status(
         note,
         actor_token: organiser.token_id,
         actor_label: organiser.label,
-        at: clock::now(),
+        at: state.clock.now(),
         expected_version: decision.version,
         messages,
     };
@@ -385,8 +385,9 @@ pub async fn new_manage_link(
             to: message.to_email.clone(),
         };
         let (e, i, hash) = (event.clone(), id.clone(), manage::hash(&token));
+        let at = state.clock.now();
         let renewed = storage::run(&state.storage, move |s| {
-            s.renew_manage_token(&e, &i, generation, &hash, &message)
+            s.renew_manage_token(&e, &i, generation, &hash, &message, at)
         })
         .await
         .map_err(storage_problem)?;

@@ -15,7 +15,7 @@ use crate::attachments::{Kind, Purpose};
 use crate::idempotency::{self, HEADER, IN_FLIGHT_WAIT};
 use crate::mail::Letter;
 use crate::storage::{self, IdempotencyRecord, InsertOutcome, NewRegistration};
-use crate::{AppState, clock, manage, outbox, random, reference};
+use crate::{AppState, manage, outbox, random, reference};
 use accredit_model::api::header::IDEMPOTENT_REPLAYED;
 use accredit_model::api::{MessageKind, Receipt, problem_code};
 use accredit_model::review::Status;
@@ -58,7 +58,7 @@ pub async fn create(
         return replay(&state, event, &event_id, &record, &body_hash).await;
     }
 
-    let today = clock::today();
+    let today = state.clock.today();
     if !event.is_open(today) {
         return Err(Problem::new(
             StatusCode::CONFLICT,
@@ -115,7 +115,7 @@ pub async fn create(
             event: event_id.clone(),
             reference,
             payload: payload.clone(),
-            created_at: clock::now(),
+            created_at: state.clock.now(),
             idempotency_key: key.clone(),
             body_hash,
             response_status: StatusCode::CREATED.as_u16(),

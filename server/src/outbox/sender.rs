@@ -6,7 +6,7 @@
 //! restart is when an operator has just fixed what was failing.
 
 use super::transport::Transport;
-use crate::{AppState, clock, storage};
+use crate::{AppState, storage};
 use lettre::message::Mailbox;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,7 +33,7 @@ pub fn backoff_secs(base_secs: i64, attempts: u32) -> i64 {
 pub async fn run(state: Arc<AppState>, transport: Transport, from: Mailbox, base_delay_secs: i64) {
     let mut first = true;
     loop {
-        let now = clock::now();
+        let now = state.clock.now();
         // The first round takes everything undelivered, due or not.
         let due_by = if first { i64::MAX } else { now };
         first = false;
@@ -49,7 +49,7 @@ pub async fn run(state: Arc<AppState>, transport: Transport, from: Mailbox, base
         for queued in due {
             let id = queued.message.id.clone();
             let outcome = transport.send(&from, &queued.message).await;
-            let now = clock::now();
+            let now = state.clock.now();
             let attempts = queued.attempts + 1;
             let result = match outcome {
                 Ok(()) => {
@@ -80,9 +80,8 @@ pub async fn run(state: Arc<AppState>, transport: Transport, from: Mailbox, base
             .ok()
             .flatten();
         let wait = match next {
-            Some(at) => {
-                Duration::from_secs(u64::try_from(at - clock::now()).unwrap_or(0)).min(IDLE_POLL)
-            }
+            Some(at) => Duration::from_secs(u64::try_from(at - state.clock.now()).unwrap_or(0))
+                .min(IDLE_POLL),
             None => IDLE_POLL,
         };
         tokio::select! {

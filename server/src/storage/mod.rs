@@ -336,7 +336,7 @@ pub trait Storage: Send + Sync + 'static {
     fn withdraw(&self, withdrawal: &Withdrawal) -> StorageResult<WithdrawOutcome>;
     /// Replaces the manage token (generation `generation`, whose hash is
     /// `hash`) if the current one is `generation - 1`, and queues the
-    /// message carrying it; whether it did.
+    /// message carrying it, queued at `at`; whether it did.
     fn renew_manage_token(
         &self,
         event: &str,
@@ -344,6 +344,7 @@ pub trait Storage: Send + Sync + 'static {
         generation: u32,
         hash: &[u8; 32],
         message: &NewMessage,
+        at: i64,
     ) -> StorageResult<bool>;
     /// Messages due for an attempt at `now`, oldest first, at most `limit`.
     fn due_messages(&self, now: i64, limit: usize) -> StorageResult<Vec<OutboxMessage>>;

@@ -747,6 +747,7 @@ impl Storage for Sqlite {
         generation: u32,
         hash: &[u8; 32],
         message: &NewMessage,
+        at: i64,
     ) -> StorageResult<bool> {
         let (event, id, hash, message) = (event.to_owned(), id.to_owned(), *hash, message.clone());
         self.write(move |tx| {
@@ -757,7 +758,6 @@ impl Storage for Sqlite {
                 )?
                 .execute(params![generation, &hash[..], event, id])?;
             if changed == 1 {
-                let at: i64 = crate::clock::now();
                 queue_messages(tx, &id, at, std::slice::from_ref(&message))?;
             }
             Ok(changed == 1)

@@ -1,6 +1,8 @@
 //! A real server on a free loopback port with a temporary database, and
 //! the payloads and files the tests send it.
 
+use accredit_model::Date;
+use accredit_server::clock::Clock;
 use accredit_server::rate_limit::RateLimit;
 use accredit_server::storage::Storage;
 use accredit_server::storage::sqlite::Sqlite;
@@ -10,22 +12,37 @@ use std::net::SocketAddr;
 
 pub const EVENT: &str = "islamabad-tip-som";
 
+/// The day the tests' server believes it is: in the demo file's own
+/// calendar, seven weeks before its opening on 2027-04-20, whatever the
+/// real date.
+pub fn test_today() -> Date {
+    Date::new(2027, 3, 2).unwrap()
+}
+
+/// A date written `YYYY-MM-DD`.
+pub fn date(text: &str) -> Date {
+    Date::parse(text).unwrap()
+}
+
 pub struct TestServer {
     pub addr: SocketAddr,
     pub data_dir: tempfile::TempDir,
     /// Kept alive for as long as the server serves from it.
     _dist: tempfile::TempDir,
     pub client: reqwest::Client,
+    /// The server's clock, on [`test_today`] until a test moves it.
+    pub clock: Clock,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl TestServer {
-    /// The demo event, rate limits off.
+    /// The demo event, rate limits off, the clock on [`test_today`].
     pub async fn start() -> TestServer {
         TestServer::with(|_| {}).await
     }
 
-    /// The demo event, rate limits off, then `configure`.
+    /// The demo event, rate limits off, the clock on [`test_today`], then
+    /// `configure`.
     pub async fn with(configure: impl FnOnce(&mut Settings)) -> TestServer {
         let data_dir = tempfile::tempdir().unwrap();
         let dist = tempfile::tempdir().unwrap();
@@ -40,7 +57,9 @@ impl TestServer {
             data_dir.path().to_path_buf(),
         );
         settings.rate_limit = RateLimit::Off;
+        settings.clock = Clock::on(test_today());
         configure(&mut settings);
+        let clock = settings.clock.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let task = tokio::spawn(async move {
@@ -53,6 +72,7 @@ impl TestServer {
             data_dir,
             _dist: dist,
             client: reqwest::Client::new(),
+            clock,
             task,
         }
     }

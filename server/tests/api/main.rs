@@ -1,6 +1,7 @@
 //! The whole HTTP API, over real HTTP against a temporary database.
 
 mod attachments;
+mod calendar;
 mod common;
 mod exports;
 mod mail;

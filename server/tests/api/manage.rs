@@ -11,13 +11,13 @@ use accredit_server::manage::{KEY_FILE, ManageKey};
 use accredit_server::storage::{NewRegistration, Storage};
 use serde_json::{Value, json};
 
-async fn submit(server: &TestServer, body: &Value) -> Receipt {
+pub(crate) async fn submit(server: &TestServer, body: &Value) -> Receipt {
     let response = server.register(body).await;
     assert_eq!(response.status(), 201);
     response.json().await.unwrap()
 }
 
-async fn get_mine(server: &TestServer, token: &str) -> reqwest::Response {
+pub(crate) async fn get_mine(server: &TestServer, token: &str) -> reqwest::Response {
     server
         .client
         .get(server.event_url("/my-registration"))
@@ -27,7 +27,7 @@ async fn get_mine(server: &TestServer, token: &str) -> reqwest::Response {
         .unwrap()
 }
 
-async fn put_mine(
+pub(crate) async fn put_mine(
     server: &TestServer,
     token: &str,
     if_match: Option<&str>,
@@ -48,7 +48,7 @@ async fn put_mine(
     request.send().await.unwrap()
 }
 
-async fn delete_mine(server: &TestServer, token: &str) -> reqwest::Response {
+pub(crate) async fn delete_mine(server: &TestServer, token: &str) -> reqwest::Response {
     server
         .client
         .delete(server.event_url("/my-registration"))
@@ -69,7 +69,7 @@ async fn decide(server: &TestServer, organiser: &str, id: &str, body: Value) -> 
         .unwrap()
 }
 
-async fn code(response: reqwest::Response) -> (u16, String) {
+pub(crate) async fn code(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.unwrap();
     (status, body["code"].as_str().unwrap_or_default().to_owned())

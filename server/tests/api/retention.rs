@@ -3,7 +3,7 @@
 use crate::common::*;
 use accredit_model::Date;
 use accredit_server::storage::Storage;
-use accredit_server::{clock, events, purge};
+use accredit_server::{events, purge};
 
 #[tokio::test]
 async fn personal_data_is_deleted_after_the_retention_period() {
@@ -19,7 +19,7 @@ async fn personal_data_is_deleted_after_the_retention_period() {
     // The day before the deletion date nothing goes; uploads are fresh.
     let deletion = purge::deletion_date(&events[EVENT]);
     assert_eq!(deletion, Date::new(2027, 7, 21).unwrap());
-    let report = purge::run(&storage, &events, deletion.add_days(-1), clock::now()).unwrap();
+    let report = purge::run(&storage, &events, deletion.add_days(-1), server.clock.now()).unwrap();
     assert_eq!(report, purge::Report::default());
     assert!(storage.attachment(EVENT, &unused).unwrap().is_some());
 
@@ -28,14 +28,14 @@ async fn personal_data_is_deleted_after_the_retention_period() {
         &storage,
         &events,
         deletion.add_days(-1),
-        clock::now() + 24 * 3600 + 1,
+        server.clock.now() + 24 * 3600 + 1,
     )
     .unwrap();
     assert_eq!(report.expired_attachments, 1);
     assert!(storage.attachment(EVENT, &unused).unwrap().is_none());
     assert!(storage.attachment(EVENT, &photo).unwrap().is_some());
 
-    let report = purge::run(&storage, &events, deletion, clock::now()).unwrap();
+    let report = purge::run(&storage, &events, deletion, server.clock.now()).unwrap();
     assert_eq!(report.events.len(), 1);
     assert_eq!(report.events[0].1.registrations, 1);
     assert_eq!(report.events[0].1.attachments, 1);
@@ -59,7 +59,7 @@ async fn personal_data_is_deleted_after_the_retention_period() {
 fn the_purge_command_runs() {
     let dir = tempfile::tempdir().unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_accredit-server"))
-        .args(["purge", "--data-dir"])
+        .args(["purge", "--today", "2027-03-02", "--data-dir"])
         .arg(dir.path())
         .output()
         .unwrap();
