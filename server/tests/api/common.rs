@@ -9,6 +9,7 @@ use accredit_server::storage::sqlite::Sqlite;
 use accredit_server::{Settings, auth, events};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
+use std::time::{Duration, Instant};
 
 pub const EVENT: &str = "islamabad-tip-som";
 
@@ -67,13 +68,40 @@ impl TestServer {
                 .await
                 .expect("the server runs");
         });
-        TestServer {
+        let server = TestServer {
             addr,
             data_dir,
             _dist: dist,
             client: reqwest::Client::new(),
             clock,
             task,
+        };
+        server.wait_until_serving().await;
+        server
+    }
+
+    /// Waits for the first answer to `/healthz`. The server opens and
+    /// migrates its database before it answers, so a test that then opens
+    /// the same database (for a token, say) never races the migration.
+    async fn wait_until_serving(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            assert!(
+                !self.task.is_finished(),
+                "the server stopped while starting"
+            );
+            // The listener is bound already: the request waits in its
+            // backlog until the server serves. The timeout only lets the
+            // loop notice a server that failed to start.
+            let request = self.client.get(self.url("/healthz"));
+            if let Ok(answer) = request.timeout(Duration::from_secs(1)).send().await {
+                assert_eq!(answer.status(), 200, "/healthz");
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not answer /healthz within 30 s"
+            );
         }
     }
 
