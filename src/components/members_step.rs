@@ -11,7 +11,7 @@ use leptos::prelude::*;
 #[component]
 pub fn MembersStep() -> impl IntoView {
     let form = expect_context::<Form>();
-    let heading_id = form.id("members");
+    let heading_id = form.id(Step::Members.heading());
     let add = move |_| {
         let key = form.add_member(Member::default());
         request_animation_frame(move || browser::focus(&form.id(&format!("member-{key}-title"))));

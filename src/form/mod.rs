@@ -59,8 +59,31 @@ impl Step {
         }
     }
 
+    /// The id (within the form) of the step's heading, which takes focus
+    /// when the step opens.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Step::Delegation => "delegation-heading",
+            Step::Members => "members",
+            Step::Review => "review-heading",
+            Step::Withdraw => "withdraw-title",
+            Step::Done => "done",
+        }
+    }
+
+    /// The catalogue key of the step's title, for the steps counted in
+    /// "Step n of 3".
+    pub fn title_key(self) -> Option<&'static str> {
+        match self {
+            Step::Delegation => Some("ui.step.delegation"),
+            Step::Members => Some("ui.step.members"),
+            Step::Review => Some("ui.step.review"),
+            Step::Withdraw | Step::Done => None,
+        }
+    }
+
     /// The error paths this step is responsible for.
-    fn owns(self, path: &str) -> bool {
+    pub fn owns(self, path: &str) -> bool {
         match self {
             Step::Delegation => path.starts_with("delegation") || path.starts_with("focal_point"),
             Step::Members => path.starts_with("members"),
@@ -114,6 +137,9 @@ pub struct Form {
     pub errors: RwSignal<ValidationErrors>,
     /// Bumped to move focus to the error summary after it is (re)built.
     pub summary_focus: RwSignal<u32>,
+    /// What the polite live region says ("Step 2 of 3: Delegation
+    /// members"), set once per step change.
+    pub announcement: RwSignal<String>,
     pub submission: RwSignal<Submission>,
     /// One key per submission, reused by every retry of it.
     pub idempotency_key: StoredValue<Option<String>>,
@@ -156,6 +182,7 @@ impl Form {
             step: RwSignal::new(Step::Delegation),
             errors: RwSignal::new(ValidationErrors::new()),
             summary_focus: RwSignal::new(0),
+            announcement: RwSignal::new(String::new()),
             submission: RwSignal::new(Submission::Idle),
             idempotency_key: StoredValue::new(None),
             removed: RwSignal::new(None),
@@ -308,10 +335,44 @@ impl Form {
         self.summary_focus.update(|n| *n += 1);
     }
 
+    /// Opens `step` with its heading focused, so keyboard and screen-reader
+    /// users start reading there (forward and back alike).
     pub fn go_to(&self, step: Step) {
+        self.open_step(step);
+        crate::browser::focus_soon(self.id(step.heading()));
+    }
+
+    /// Opens `step` and focuses the element `target` on it (a "Change" link,
+    /// or an error summary entry for a field on another step).
+    pub fn go_to_field(&self, step: Step, target: String) {
+        self.open_step(step);
+        crate::browser::focus_soon(target);
+    }
+
+    /// Shows `step` and says which step it is through the live region.
+    fn open_step(&self, step: Step) {
         self.errors.set(ValidationErrors::new());
         self.step.set(step);
+        self.announce_step(step);
         crate::browser::scroll_to_top_of(&self.id("top"));
+    }
+
+    /// "Step 2 of 3: Delegation members", once, in the polite live region.
+    fn announce_step(&self, step: Step) {
+        let text = step
+            .title_key()
+            .map(|key| {
+                self.tf(
+                    "ui.step.announce",
+                    &[
+                        ("n", step.number().to_string()),
+                        ("total", "3".into()),
+                        ("title", self.t(key)),
+                    ],
+                )
+            })
+            .unwrap_or_default();
+        self.announcement.set(text);
     }
 
     /// After a change: errors already on screen are checked again (and go

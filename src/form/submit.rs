@@ -207,7 +207,6 @@ pub fn withdraw(form: Form, host: Host) {
                 host.emit("accredit:withdrawn", &[("reference", &reference)]);
                 form.submission.set(Submission::Withdrawn(revision));
                 form.go_to(Step::Done);
-                browser::focus_soon(form.id("done"));
             }
             Err(error) => failed(form, &host, &event, error),
         }
@@ -227,8 +226,7 @@ pub fn reload(form: Form) {
         match api::get_my_registration(&endpoint, &event, &token).await {
             Ok(mine) => {
                 form.start_managing(token, mine);
-                form.go_to(form.step.get_untracked());
-                browser::focus_soon(form.id("banner-title"));
+                form.go_to_field(form.step.get_untracked(), form.id("banner-title"));
             }
             Err(api::ManageError::LinkInvalid) => {
                 crate::manage::forget_token(&event);
