@@ -9,7 +9,7 @@
 use crate::codes;
 use crate::date::Date;
 use crate::error::Violation;
-use crate::payload::DocumentKind;
+use crate::payload::{DocumentKind, Member};
 
 /// One of the three fields of a date input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -52,6 +52,25 @@ pub enum DateSubject {
 }
 
 impl DateSubject {
+    /// The member's date at `field` (a path within the member:
+    /// `date_of_birth`, `identity_document.expires_on`, `arrival_date`,
+    /// `departure_date`), or `None` for a field that is not a date.
+    pub fn of_member_field(field: &str, member: &Member) -> Option<DateSubject> {
+        Some(match field {
+            "date_of_birth" => DateSubject::DateOfBirth,
+            "identity_document.expires_on" => DateSubject::DocumentExpiry(
+                member
+                    .identity_document
+                    .as_ref()
+                    .map(|d| d.kind)
+                    .unwrap_or_default(),
+            ),
+            "arrival_date" => DateSubject::Arrival,
+            "departure_date" => DateSubject::Departure,
+            _ => return None,
+        })
+    }
+
     /// The value of the `subject` param: `date_of_birth`,
     /// `expiry.passport`, `arrival_date`, `departure_date`.
     pub fn key(self) -> String {
@@ -309,6 +328,19 @@ mod tests {
             vec![("subject", "expiry.passport".into()), ("part", "year".into())]
         );
         assert_eq!(DateSubject::Arrival.key(), "arrival_date");
+        let member = Member {
+            identity_document: Some(crate::IdentityDocument {
+                kind: DocumentKind::NationalId,
+                ..Default::default()
+            }),
+            ..Member::default()
+        };
+        assert_eq!(
+            DateSubject::of_member_field("identity_document.expires_on", &member)
+                .map(DateSubject::key),
+            Some("expiry.national_id".into())
+        );
+        assert_eq!(DateSubject::of_member_field("email", &member), None);
         assert_eq!(DateSubject::Departure.key(), "departure_date");
     }
 

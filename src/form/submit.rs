@@ -59,6 +59,7 @@ pub fn submit(form: Form, endpoint: String, host: Host) {
         return;
     }
     form.errors.set(Default::default());
+    form.clear_server_errors();
     let registration = form.registration();
     let event = registration.event.clone();
     let Ok(body) = serde_json::to_string(&registration) else {
@@ -166,8 +167,8 @@ fn failed(form: Form, host: &Host, event: &str, error: SubmitError) {
     }
     if let SubmitError::Invalid(errors) = &error {
         // The server's rules are the model's, so its errors land on the
-        // same fields.
-        form.show_errors(errors.iter().cloned().collect());
+        // same fields, and stay there until those answers change.
+        form.show_server_errors(errors.iter().cloned().collect());
     }
     form.submission.set(Submission::Failed(error));
 }
