@@ -655,7 +655,9 @@ async fn replacing_a_member_keeps_the_place_and_the_category() {
         "function",
         "email",
         "identity_document-number",
-        "date_of_birth",
+        "date_of_birth-day",
+        "date_of_birth-month",
+        "date_of_birth-year",
     ] {
         assert_eq!(value(field), "", "{field} is cleared");
     }

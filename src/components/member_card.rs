@@ -124,7 +124,10 @@ pub fn MemberCard(row: MemberRow) -> impl IntoView {
     };
     let duplicate = move |_| {
         if let Some(k) = form.duplicate_member(key) {
-            focus_title(k);
+            form.fold_complete_members(k);
+            request_animation_frame(move || {
+                browser::focus_first_field(&form.id(&format!("member-{k}")))
+            });
         }
     };
     let move_by = move |by: isize| {

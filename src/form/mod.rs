@@ -536,6 +536,21 @@ impl Form {
         key
     }
 
+    /// A member was added (`added`): the complete members fold to their
+    /// summary line, so a long roster stays readable. A member the model
+    /// finds anything wrong with stays open.
+    pub fn fold_complete_members(&self, added: u32) {
+        let errors = self.validate_all();
+        self.members.with_untracked(|rows| {
+            for (i, row) in rows.iter().enumerate() {
+                let prefix = format!("members[{i}]");
+                if row.key != added && errors.for_path(&prefix).next().is_none() {
+                    row.open.set(false);
+                }
+            }
+        });
+    }
+
     pub fn remove_member(&self, key: u32) {
         let mut removed = None;
         self.members.update(|rows| {
