@@ -121,20 +121,27 @@ async fn focus_follows_every_step_and_every_summary_link() {
     b.tab_to_button("Continue", 60).await;
     focus_is_on(&b, &format!("{P}-members"), "Continue on step 1 again").await;
 
-    // Step 2, nothing answered: the summary, then its first link.
+    // Step 2, nothing answered: the summary. Its first entry (a Member
+    // State needs a head of delegation) goes to the roster's heading, the
+    // second to the member's given names.
     b.tab_to_button("Continue", 80).await;
     focus_is_on(&b, &format!("{P}-error-summary"), "Continue on an empty step 2").await;
     follow_first_summary_link(&b).await;
-    focus_is_on(&b, &id("members[0].given_names"), "the first summary link on step 2").await;
+    focus_is_on(&b, &format!("{P}-members"), "the summary link about the roster").await;
+    b.tab_to_button("Continue", 80).await;
+    focus_is_on(&b, &format!("{P}-error-summary"), "Continue on step 2 again").await;
+    b.keys(&tab).await;
+    follow_first_summary_link(&b).await;
+    focus_is_on(&b, &id("members[0].given_names"), "the summary link to the given names").await;
     type_text(&b, "Mahdi").await;
     b.tab_to(&id("members[0].family_name"), 5).await;
     type_text(&b, "Hosseinzadeh").await;
     // A closed drop-down list chooses by typing.
     b.tab_to(&id("members[0].category"), 10).await;
-    type_text(&b, "Obs").await;
-    eventually("Observer chosen by typing", WAIT, || async {
+    type_text(&b, "Head").await;
+    eventually("Head of Delegation chosen by typing", WAIT, || async {
         let value = b.field("members[0].category").await.prop("value").await.ok()??;
-        (value == "observer").then_some(())
+        (value == "head_of_delegation").then_some(())
     })
     .await;
     b.tab_to(&id("members[0].function"), 5).await;
@@ -146,6 +153,27 @@ async fn focus_follows_every_step_and_every_summary_link() {
     b.keys(&tab).await;
     b.tab_to(&id("members[0].email"), 10).await;
     type_text(&b, "mahdi@example.org").await;
+    // The identity document, and dates typed as day, month and year.
+    b.tab_to(&id("members[0].identity_document.kind"), 10).await;
+    type_text(&b, "Pass").await;
+    b.tab_to(&id("members[0].identity_document.number"), 5).await;
+    type_text(&b, "AB1234567").await;
+    b.tab_to(&id("members[0].identity_document.issuing_country"), 5).await;
+    type_text(&b, "IR").await;
+    b.keys(&tab).await;
+    for (path, day, month, year) in [
+        ("members[0].identity_document.expires_on", "1", "5", "2031"),
+        ("members[0].date_of_birth", "15", "3", "1972"),
+    ] {
+        b.tab_to(&id(&format!("{path}.day")), 10).await;
+        type_text(&b, day).await;
+        b.keys(&tab).await;
+        focus_is_on(&b, &id(&format!("{path}.month")), "Tab from the day").await;
+        type_text(&b, month).await;
+        b.keys(&tab).await;
+        focus_is_on(&b, &id(&format!("{path}.year")), "Tab from the month").await;
+        type_text(&b, year).await;
+    }
 
     // Step 2 → 3.
     b.tab_to_button("Continue", 80).await;
@@ -200,8 +228,9 @@ async fn focus_follows_every_step_and_every_summary_link() {
 
     // A new answer clears it.
     b.tab_to(&id("members[0].email"), 80).await;
-    let backspace = key(Key::Backspace);
-    b.keys(&backspace.repeat(3)).await;
+    // Tab selects the whole address: End, then replace its last three letters.
+    b.keys(&key(Key::End)).await;
+    b.keys(&key(Key::Backspace).repeat(3)).await;
     type_text(&b, "net").await;
     eventually("the server's error to go", WAIT, || async {
         (attr_of(&b, "members[0].email", "aria-invalid").await.is_none()).then_some(())
@@ -214,8 +243,14 @@ async fn focus_follows_every_step_and_every_summary_link() {
     assert!(reference.starts_with("ISL-"), "{reference}");
     let stored = server.registrations().await;
     assert_eq!(stored.len(), 1);
-    let body = stored[0].to_string();
-    assert!(body.contains("mahdi@example.net"), "{body}");
+    assert_eq!(
+        stored[0]["registration"]["members"][0]["email"],
+        "mahdi@example.net",
+        "the corrected address is the one stored"
+    );
+    let member = &stored[0]["registration"]["members"][0];
+    assert_eq!(member["date_of_birth"], "1972-03-15", "sent as ISO 8601");
+    assert_eq!(member["identity_document"]["expires_on"], "2031-05-01");
     b.assert_accessible("confirmation after a keyboard-only run")
         .await;
     b.close().await;
