@@ -783,7 +783,10 @@ fn french_catalogue() -> String {
 
 /// Mounts the demo event in `lang` (English or French).
 fn mount_in(lang: &str) -> HtmlElement {
-    let body = format!("return {};", serde_json::to_string(&french_catalogue()).unwrap());
+    let body = format!(
+        "return {};",
+        serde_json::to_string(&french_catalogue()).unwrap()
+    );
     accredit::configure("fr", js_sys::Function::new_with_args("lang", &body));
     let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     host.set_attribute("data-event", "islamabad-tip-som")
@@ -801,7 +804,11 @@ async fn to_the_roster(host: &HtmlElement) {
     let p = prefix(host);
     choose(host, &format!("#{p}-delegation-country"), "PK");
     type_into(host, &format!("#{p}-focal_point-given_names"), "Shahida");
-    type_into(host, &format!("#{p}-focal_point-email"), "shahida@example.org");
+    type_into(
+        host,
+        &format!("#{p}-focal_point-email"),
+        "shahida@example.org",
+    );
     type_into(host, &format!("#{p}-focal_point-phone"), "+92 51 920 1234");
     click_button(host, "Continu");
     settle().await;
@@ -857,7 +864,11 @@ async fn dates_are_three_labelled_numeric_fields_with_one_hint() {
     settle().await;
     let p = prefix(&host);
     to_the_roster(&host).await;
-    choose(&host, &format!("#{p}-members-0-category"), "head_of_delegation");
+    choose(
+        &host,
+        &format!("#{p}-members-0-category"),
+        "head_of_delegation",
+    );
     settle().await;
     let dob = format!("{p}-members-0-date_of_birth");
     let group = get(&host, &format!("#{dob}"));
@@ -912,9 +923,17 @@ async fn a_date_missing_its_year_names_the_part_and_the_summary_focuses_it() {
     settle().await;
     let p = prefix(&host);
     to_the_roster(&host).await;
-    choose(&host, &format!("#{p}-members-0-category"), "head_of_delegation");
+    choose(
+        &host,
+        &format!("#{p}-members-0-category"),
+        "head_of_delegation",
+    );
     settle().await;
-    choose(&host, &format!("#{p}-members-0-identity_document-kind"), "passport");
+    choose(
+        &host,
+        &format!("#{p}-members-0-identity_document-kind"),
+        "passport",
+    );
     let expiry = format!("{p}-members-0-identity_document-expires_on");
     type_into(&host, &format!("#{expiry}-day"), "25");
     type_into(&host, &format!("#{expiry}-month"), "4");
@@ -928,22 +947,28 @@ async fn a_date_missing_its_year_names_the_part_and_the_summary_focuses_it() {
         "{summary}"
     );
     let message = text(&host, &format!("#{expiry}-error"));
-    assert!(message.contains("Passport expiry date must include a year"), "{message}");
+    assert!(
+        message.contains("Passport expiry date must include a year"),
+        "{message}"
+    );
     // The whole group is in error; only the year is marked invalid.
     let field = get(&host, &format!("#{expiry}")).parent_element().unwrap();
     assert!(field.class_list().contains("accredit-field--error"));
     assert_eq!(
-        get(&host, &format!("#{expiry}")).get_attribute("aria-describedby").as_deref(),
+        get(&host, &format!("#{expiry}"))
+            .get_attribute("aria-describedby")
+            .as_deref(),
         Some(format!("{expiry}-hint {expiry}-error").as_str())
     );
-    let invalid = |part: &str| {
-        get(&host, &format!("#{expiry}-{part}")).get_attribute("aria-invalid")
-    };
+    let invalid =
+        |part: &str| get(&host, &format!("#{expiry}-{part}")).get_attribute("aria-invalid");
     assert_eq!(invalid("year").as_deref(), Some("true"));
     assert_eq!(invalid("day"), None);
     assert_eq!(invalid("month"), None);
     // The summary's link goes to the year.
-    let links = host.query_selector_all(".accredit-error-summary a").unwrap();
+    let links = host
+        .query_selector_all(".accredit-error-summary a")
+        .unwrap();
     let link = (0..links.length())
         .map(|i| links.item(i).unwrap().unchecked_into::<HtmlElement>())
         .find(|a| a.text_content().unwrap().contains("must include a year"))
@@ -965,7 +990,8 @@ async fn a_date_missing_its_year_names_the_part_and_the_summary_focuses_it() {
     type_into(&host, &format!("#{expiry}-year"), "2031");
     settle().await;
     assert!(
-        text(&host, &format!("#{expiry}-error")).contains("Passport expiry date must be a real date"),
+        text(&host, &format!("#{expiry}-error"))
+            .contains("Passport expiry date must be a real date"),
         "31 April"
     );
     assert_eq!(invalid("day").as_deref(), Some("true"));
@@ -982,14 +1008,25 @@ async fn in_french_the_date_fields_and_their_errors_speak_french() {
     wait_for(&host, ".accredit-body[lang='fr']").await;
     let p = prefix(&host);
     to_the_roster(&host).await;
-    choose(&host, &format!("#{p}-members-0-category"), "head_of_delegation");
+    choose(
+        &host,
+        &format!("#{p}-members-0-category"),
+        "head_of_delegation",
+    );
     settle().await;
     let dob = format!("{p}-members-0-date_of_birth");
-    assert_eq!(text(&host, &format!("#{dob}-hint")), "Par exemple, 27 3 1980");
+    assert_eq!(
+        text(&host, &format!("#{dob}-hint")),
+        "Par exemple, 27 3 1980"
+    );
     assert_eq!(label_of(&host, &format!("{dob}-day")), "Jour");
     assert_eq!(label_of(&host, &format!("{dob}-month")), "Mois");
     assert_eq!(label_of(&host, &format!("{dob}-year")), "Année");
-    choose(&host, &format!("#{p}-members-0-identity_document-kind"), "passport");
+    choose(
+        &host,
+        &format!("#{p}-members-0-identity_document-kind"),
+        "passport",
+    );
     let expiry = format!("{p}-members-0-identity_document-expires_on");
     type_into(&host, &format!("#{expiry}-day"), "25");
     type_into(&host, &format!("#{expiry}-month"), "4");
@@ -1026,15 +1063,27 @@ async fn a_stored_date_shows_in_its_three_fields() {
     let first = get(&host, ".accredit-member");
     click_in(&first, "Change");
     settle().await;
-    let value = |id: String| get(&host, &format!("#{id}")).unchecked_into::<HtmlInputElement>().value();
+    let value = |id: String| {
+        get(&host, &format!("#{id}"))
+            .unchecked_into::<HtmlInputElement>()
+            .value()
+    };
     let expiry = format!("{p}-members-0-identity_document-expires_on");
     assert_eq!(
-        [value(format!("{expiry}-day")), value(format!("{expiry}-month")), value(format!("{expiry}-year"))],
+        [
+            value(format!("{expiry}-day")),
+            value(format!("{expiry}-month")),
+            value(format!("{expiry}-year"))
+        ],
         ["31", "1", "2031"]
     );
     let dob = format!("{p}-members-0-date_of_birth");
     assert_eq!(
-        [value(format!("{dob}-day")), value(format!("{dob}-month")), value(format!("{dob}-year"))],
+        [
+            value(format!("{dob}-day")),
+            value(format!("{dob}-month")),
+            value(format!("{dob}-year"))
+        ],
         ["5", "5", "1975"]
     );
 }
@@ -1076,14 +1125,19 @@ async fn empty_choices_say_what_to_do_and_never_repeat_the_label() {
     settle().await;
     let p = prefix(&host);
     to_the_roster(&host).await;
-    choose(&host, &format!("#{p}-members-0-category"), "head_of_delegation");
+    choose(
+        &host,
+        &format!("#{p}-members-0-category"),
+        "head_of_delegation",
+    );
     settle().await;
     let kind = format!("{p}-members-0-identity_document-kind");
-    let first_option = |id: &str| {
-        text(&host, &format!("#{id} option"))
-    };
+    let first_option = |id: &str| text(&host, &format!("#{id} option"));
     assert_eq!(first_option(&kind), "Choose a document type");
-    assert_eq!(first_option(&format!("{p}-members-0-category")), "Choose a category");
+    assert_eq!(
+        first_option(&format!("{p}-members-0-category")),
+        "Choose a category"
+    );
     let selects = host.query_selector_all("select").unwrap();
     for i in 0..selects.length() {
         let select: Element = selects.item(i).unwrap().unchecked_into();
@@ -1108,7 +1162,11 @@ async fn adding_a_member_folds_the_complete_ones_and_focuses_the_new_one() {
     type_into(&host, &format!("#{p}-members-0-given_names"), "Ahsan");
     choose(&host, &format!("#{p}-members-0-category"), "observer");
     type_into(&host, &format!("#{p}-members-0-function"), "Director");
-    type_into(&host, &format!("#{p}-members-0-institution"), "Ministry of Interior");
+    type_into(
+        &host,
+        &format!("#{p}-members-0-institution"),
+        "Ministry of Interior",
+    );
     choose(&host, &format!("#{p}-members-0-nationality"), "PK");
     type_into(&host, &format!("#{p}-members-0-email"), "ahsan@example.org");
     click_button(&host, "Add a member");
@@ -1120,7 +1178,11 @@ async fn adding_a_member_folds_the_complete_ones_and_focuses_the_new_one() {
         "the complete member folds to its summary line"
     );
     let focused = document().active_element().unwrap();
-    assert_eq!(focused.id(), format!("{p}-members-1-honorific"), "the new member's first field");
+    assert_eq!(
+        focused.id(),
+        format!("{p}-members-1-honorific"),
+        "the new member's first field"
+    );
     click_button(&host, "Add a member");
     settle().await;
     settle().await;

@@ -298,15 +298,27 @@ mod tests {
     #[test]
     fn the_wrong_part_is_named() {
         use DatePart::*;
-        assert_eq!(error("25", "13", "2028"), (codes::DATE_INVALID, vec![Month]));
+        assert_eq!(
+            error("25", "13", "2028"),
+            (codes::DATE_INVALID, vec![Month])
+        );
         assert_eq!(error("25", "0", "2028"), (codes::DATE_INVALID, vec![Month]));
         assert_eq!(error("31", "4", "2028"), (codes::DATE_INVALID, vec![Day]));
         assert_eq!(error("29", "2", "2027"), (codes::DATE_INVALID, vec![Day]));
         assert_eq!(error("0", "4", "2028"), (codes::DATE_INVALID, vec![Day]));
         assert_eq!(error("2x", "4", "2028"), (codes::DATE_INVALID, vec![Day]));
-        assert_eq!(error("25", "April", "2028"), (codes::DATE_INVALID, vec![Month]));
-        assert_eq!(error("25", "-4", "2028"), (codes::DATE_INVALID, vec![Month]));
-        assert_eq!(error("25", "4", "28"), (codes::DATE_YEAR_DIGITS, vec![Year]));
+        assert_eq!(
+            error("25", "April", "2028"),
+            (codes::DATE_INVALID, vec![Month])
+        );
+        assert_eq!(
+            error("25", "-4", "2028"),
+            (codes::DATE_INVALID, vec![Month])
+        );
+        assert_eq!(
+            error("25", "4", "28"),
+            (codes::DATE_YEAR_DIGITS, vec![Year])
+        );
         assert_eq!(error("25", "4", "20280"), (codes::DATE_INVALID, vec![Year]));
         assert_eq!(error("25", "4", "0000"), (codes::DATE_INVALID, vec![Year]));
     }
@@ -325,7 +337,10 @@ mod tests {
         let e = read("25", "4", "").unwrap_err();
         assert_eq!(
             e.violation.params,
-            vec![("subject", "expiry.passport".into()), ("part", "year".into())]
+            vec![
+                ("subject", "expiry.passport".into()),
+                ("part", "year".into())
+            ]
         );
         assert_eq!(DateSubject::Arrival.key(), "arrival_date");
         let member = Member {
@@ -366,6 +381,9 @@ mod tests {
             "Date of birth must include a day and month"
         );
         let arrival = parts("31", "4", "2027").read(DateSubject::Arrival);
-        assert_eq!(message(arrival.unwrap_err()), "Arrival date must be a real date");
+        assert_eq!(
+            message(arrival.unwrap_err()),
+            "Arrival date must be a real date"
+        );
     }
 }

@@ -21,7 +21,11 @@ fn target(form: Form, error: &ValidationError) -> String {
 
 /// The member a path is about (`members[2].email` → 2), if any.
 fn member_index(path: &str) -> Option<usize> {
-    path.strip_prefix("members[")?.split(']').next()?.parse().ok()
+    path.strip_prefix("members[")?
+        .split(']')
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// The entry's text: the message, preceded by the member it is about

@@ -80,7 +80,7 @@ pub fn TextField(
     label: String,
     #[prop(optional)] hint: Option<String>,
     #[prop(optional)] optional: bool,
-    /// `text`, `email`, `tel`, `date`.
+    /// `text`, `email` or `tel` (dates are a [`DateField`]).
     #[prop(default = "text")]
     kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,

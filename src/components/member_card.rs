@@ -262,8 +262,12 @@ fn MemberFields(row: MemberRow, index: usize) -> impl IntoView {
         |m| m.date_of_birth,
         |m, d| m.date_of_birth = d,
     );
-    let (arrival_subject, arrival, set_arrival) =
-        date_binding(row, "arrival_date", |m| m.arrival_date, |m, d| m.arrival_date = d);
+    let (arrival_subject, arrival, set_arrival) = date_binding(
+        row,
+        "arrival_date",
+        |m| m.arrival_date,
+        |m, d| m.arrival_date = d,
+    );
     let (departure_subject, departure, set_departure) = date_binding(
         row,
         "departure_date",

@@ -16,7 +16,9 @@ pub fn MembersStep() -> impl IntoView {
     let add = move |_| {
         let key = form.add_member(Member::default());
         form.fold_complete_members(key);
-        request_animation_frame(move || browser::focus_first_field(&form.id(&format!("member-{key}"))));
+        request_animation_frame(move || {
+            browser::focus_first_field(&form.id(&format!("member-{key}")))
+        });
     };
     let undo = move |_| {
         let key = form.removed.get_untracked().map(|(_, row)| row.key);

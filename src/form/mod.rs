@@ -8,13 +8,13 @@ pub mod submit;
 
 use crate::api::{MyRegistration, Receipt, Revision, SubmitError};
 use crate::i18n::I18n;
+use accredit_model::date_parts::{DateParts, DateSubject};
 use accredit_model::{
     Consent, Delegation, EventConfig, FocalPoint, Member, Registration, ValidationError,
     ValidationErrors,
 };
 use leptos::prelude::*;
 use leptos::reactive::owner::{Owner, WeakOwner};
-use accredit_model::date_parts::{DateParts, DateSubject};
 use std::collections::{BTreeMap, BTreeSet};
 
 thread_local! {

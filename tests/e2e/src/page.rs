@@ -8,8 +8,8 @@
 
 use crate::{Browser, eventually};
 use fantoccini::Locator;
-use fantoccini::elements::Element;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use serde_json::Value;
 use std::time::Duration;
@@ -238,7 +238,9 @@ impl Browser {
             let label = self
                 .client
                 .execute(
-                    &format!("{ACTIVE_JS} return a && a.tagName === 'BUTTON' ? a.textContent : '';"),
+                    &format!(
+                        "{ACTIVE_JS} return a && a.tagName === 'BUTTON' ? a.textContent : '';"
+                    ),
                     vec![],
                 )
                 .await
@@ -260,7 +262,9 @@ impl Browser {
         self.field(path).await;
         self.client
             .execute_async(
-                &format!("{ROOT_JS}\n{}", "const [id, w, h, done] = arguments;
+                &format!(
+                    "{ROOT_JS}\n{}",
+                    "const [id, w, h, done] = arguments;
                  const c = document.createElement('canvas'); c.width = w; c.height = h;
                  const g = c.getContext('2d'); g.fillStyle = '#4a6fa5'; g.fillRect(0, 0, w, h);
                  c.toBlob((blob) => {
@@ -270,7 +274,8 @@ impl Browser {
                    input.files = dt.files;
                    input.dispatchEvent(new Event('change', { bubbles: true }));
                    done();
-                 }, 'image/png');"),
+                 }, 'image/png');"
+                ),
                 vec![id(path).into(), width.into(), height.into()],
             )
             .await

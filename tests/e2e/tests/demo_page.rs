@@ -37,7 +37,10 @@ async fn demo_page_mounts_the_widget_without_console_errors() {
         )
         .await
         .unwrap();
-    assert_eq!(in_shadow, true, "the demo page embeds <accredit-registration>");
+    assert_eq!(
+        in_shadow, true,
+        "the demo page embeds <accredit-registration>"
+    );
 
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
@@ -182,14 +185,18 @@ async fn a_module_that_cannot_load_is_explained_inside_the_element() {
         )
         .await
         .unwrap();
-    let alert = eventually("the plain element's message", Duration::from_secs(20), || async {
-        let el = browser
-            .client
-            .find(Locator::Css("[data-accredit][role=alert]"))
-            .await
-            .ok()?;
-        el.text().await.ok()
-    })
+    let alert = eventually(
+        "the plain element's message",
+        Duration::from_secs(20),
+        || async {
+            let el = browser
+                .client
+                .find(Locator::Css("[data-accredit][role=alert]"))
+                .await
+                .ok()?;
+            el.text().await.ok()
+        },
+    )
     .await;
     assert!(alert.contains("could not be loaded"), "got {alert:?}");
     browser.close().await;

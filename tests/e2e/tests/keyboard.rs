@@ -97,7 +97,12 @@ async fn focus_follows_every_step_and_every_summary_link() {
     // Step 1, nothing answered: the summary takes focus, its first link
     // goes to the country.
     b.tab_to_button("Continue", 60).await;
-    focus_is_on(&b, &format!("{P}-error-summary"), "Continue on an empty step 1").await;
+    focus_is_on(
+        &b,
+        &format!("{P}-error-summary"),
+        "Continue on an empty step 1",
+    )
+    .await;
     follow_first_summary_link(&b).await;
     focus_is_on(&b, &id("delegation.country"), "the first summary link").await;
     type_text(&b, "PK").await;
@@ -125,14 +130,34 @@ async fn focus_follows_every_step_and_every_summary_link() {
     // State needs a head of delegation) goes to the roster's heading, the
     // second to the member's given names.
     b.tab_to_button("Continue", 80).await;
-    focus_is_on(&b, &format!("{P}-error-summary"), "Continue on an empty step 2").await;
+    focus_is_on(
+        &b,
+        &format!("{P}-error-summary"),
+        "Continue on an empty step 2",
+    )
+    .await;
     follow_first_summary_link(&b).await;
-    focus_is_on(&b, &format!("{P}-members"), "the summary link about the roster").await;
+    focus_is_on(
+        &b,
+        &format!("{P}-members"),
+        "the summary link about the roster",
+    )
+    .await;
     b.tab_to_button("Continue", 80).await;
-    focus_is_on(&b, &format!("{P}-error-summary"), "Continue on step 2 again").await;
+    focus_is_on(
+        &b,
+        &format!("{P}-error-summary"),
+        "Continue on step 2 again",
+    )
+    .await;
     b.keys(&tab).await;
     follow_first_summary_link(&b).await;
-    focus_is_on(&b, &id("members[0].given_names"), "the summary link to the given names").await;
+    focus_is_on(
+        &b,
+        &id("members[0].given_names"),
+        "the summary link to the given names",
+    )
+    .await;
     type_text(&b, "Mahdi").await;
     b.tab_to(&id("members[0].family_name"), 5).await;
     type_text(&b, "Hosseinzadeh").await;
@@ -140,7 +165,12 @@ async fn focus_follows_every_step_and_every_summary_link() {
     b.tab_to(&id("members[0].category"), 10).await;
     type_text(&b, "Head").await;
     eventually("Head of Delegation chosen by typing", WAIT, || async {
-        let value = b.field("members[0].category").await.prop("value").await.ok()??;
+        let value = b
+            .field("members[0].category")
+            .await
+            .prop("value")
+            .await
+            .ok()??;
         (value == "head_of_delegation").then_some(())
     })
     .await;
@@ -156,9 +186,11 @@ async fn focus_follows_every_step_and_every_summary_link() {
     // The identity document, and dates typed as day, month and year.
     b.tab_to(&id("members[0].identity_document.kind"), 10).await;
     type_text(&b, "Pass").await;
-    b.tab_to(&id("members[0].identity_document.number"), 5).await;
+    b.tab_to(&id("members[0].identity_document.number"), 5)
+        .await;
     type_text(&b, "AB1234567").await;
-    b.tab_to(&id("members[0].identity_document.issuing_country"), 5).await;
+    b.tab_to(&id("members[0].identity_document.issuing_country"), 5)
+        .await;
     type_text(&b, "IR").await;
     b.keys(&tab).await;
     for (path, day, month, year) in [
@@ -184,7 +216,12 @@ async fn focus_follows_every_step_and_every_summary_link() {
     focus_is_on(&b, &format!("{P}-members"), "Back on step 3").await;
     announced(&b, "Step 2 of 3: Delegation members").await;
     b.tab_to_button("Continue", 120).await;
-    focus_is_on(&b, &format!("{P}-review-heading"), "Continue on step 2 again").await;
+    focus_is_on(
+        &b,
+        &format!("{P}-review-heading"),
+        "Continue on step 2 again",
+    )
+    .await;
 
     // Submit; the backend refuses the member's e-mail address.
     backend_refuses_the_first_email(&b).await;
@@ -199,17 +236,22 @@ async fn focus_follows_every_step_and_every_summary_link() {
         ),
         "the entry names the member: {summary}"
     );
-    b.assert_accessible("server errors on Check your answers").await;
+    b.assert_accessible("server errors on Check your answers")
+        .await;
 
     // Its link opens step 2 and focuses the field, which shows the error.
     follow_first_summary_link(&b).await;
     focus_is_on(&b, &id("members[0].email"), "the summary link to step 2").await;
     announced(&b, "Step 2 of 3: Delegation members").await;
     assert_eq!(
-        attr_of(&b, "members[0].email", "aria-invalid").await.as_deref(),
+        attr_of(&b, "members[0].email", "aria-invalid")
+            .await
+            .as_deref(),
         Some("true")
     );
-    let inline = b.text_of(&format!("#{}-error", id("members[0].email"))).await;
+    let inline = b
+        .text_of(&format!("#{}-error", id("members[0].email")))
+        .await;
     assert!(inline.contains("in the correct format"), "{inline}");
 
     // Going back and forth keeps the server's error on its field…
@@ -218,13 +260,20 @@ async fn focus_follows_every_step_and_every_summary_link() {
     b.tab_to_button("Continue", 60).await;
     focus_is_on(&b, &format!("{P}-members"), "Continue to step 2").await;
     assert_eq!(
-        attr_of(&b, "members[0].email", "aria-invalid").await.as_deref(),
+        attr_of(&b, "members[0].email", "aria-invalid")
+            .await
+            .as_deref(),
         Some("true"),
         "the server's error stays until the answer changes"
     );
     // …and Continue does not leave it behind.
     b.tab_to_button("Continue", 80).await;
-    focus_is_on(&b, &format!("{P}-error-summary"), "Continue with the refused answer").await;
+    focus_is_on(
+        &b,
+        &format!("{P}-error-summary"),
+        "Continue with the refused answer",
+    )
+    .await;
 
     // A new answer clears it.
     b.tab_to(&id("members[0].email"), 80).await;
@@ -233,7 +282,10 @@ async fn focus_follows_every_step_and_every_summary_link() {
     b.keys(&key(Key::Backspace).repeat(3)).await;
     type_text(&b, "net").await;
     eventually("the server's error to go", WAIT, || async {
-        (attr_of(&b, "members[0].email", "aria-invalid").await.is_none()).then_some(())
+        (attr_of(&b, "members[0].email", "aria-invalid")
+            .await
+            .is_none())
+        .then_some(())
     })
     .await;
     b.tab_to_button("Continue", 80).await;
@@ -244,8 +296,7 @@ async fn focus_follows_every_step_and_every_summary_link() {
     let stored = server.registrations().await;
     assert_eq!(stored.len(), 1);
     assert_eq!(
-        stored[0]["registration"]["members"][0]["email"],
-        "mahdi@example.net",
+        stored[0]["registration"]["members"][0]["email"], "mahdi@example.net",
         "the corrected address is the one stored"
     );
     let member = &stored[0]["registration"]["members"][0];
