@@ -83,7 +83,7 @@ async fn the_loop(language: &str, note: &str) {
     assert_eq!(status, 201, "{receipt}");
     let reference = receipt["reference"].as_str().unwrap().to_owned();
     let received = wait_for_mails(&sink, 1).await;
-    assert_eq!(received[0].to, [focal.clone()]);
+    assert_eq!(received[0].to, std::slice::from_ref(&focal));
     assert!(received[0].subject.starts_with(&format!(
         "{reference} · {}",
         mail_title(language, "title.received")
