@@ -206,6 +206,7 @@ async fn focus_follows_every_step_and_every_summary_link() {
         focus_is_on(&b, &id(&format!("{path}.year")), "Tab from the month").await;
         type_text(&b, year).await;
     }
+    b.screenshot("date-inputs").await;
 
     // Step 2 → 3.
     b.tab_to_button("Continue", 80).await;
@@ -253,6 +254,7 @@ async fn focus_follows_every_step_and_every_summary_link() {
         .text_of(&format!("#{}-error", id("members[0].email")))
         .await;
     assert!(inline.contains("in the correct format"), "{inline}");
+    b.screenshot("server-error-on-its-field").await;
 
     // Going back and forth keeps the server's error on its field…
     b.tab_to_button("Back", 80).await;
