@@ -240,6 +240,9 @@ fn Page(event_id: String) -> impl IntoView {
                     </div>
                 </Show>
                 <p class="accredit-caption">{step_label}</p>
+                // Says which step opened; the heading takes focus as well.
+                <div class="accredit-visually-hidden" role="status" aria-live="polite" aria-atomic="true"
+                    id=form.id("announcement")>{move || form.announcement.get()}</div>
                 <ErrorSummary />
                 {move || match form.step.get() {
                     Step::Delegation => view! { <DelegationStep /> }.into_any(),

@@ -204,6 +204,28 @@ pub fn focus_soon(id: String) {
     leptos::prelude::request_animation_frame(move || focus(&id));
 }
 
+/// Moves focus to the element with `id` if it can take focus (a control,
+/// or an element with a `tabindex`), else to the first field inside it (a
+/// group of fields, such as a date's day, month and year).
+pub fn focus_field(id: &str) {
+    let Some(el) = element_by_id(id) else {
+        return;
+    };
+    let focusable = el
+        .matches("input, select, textarea, button, a[href], [tabindex]")
+        .unwrap_or(false);
+    if focusable {
+        focus(id);
+    } else {
+        focus_first_field(id);
+    }
+}
+
+/// Moves focus as [`focus_field`] does, once the next frame is drawn.
+pub fn focus_field_soon(id: String) {
+    leptos::prelude::request_animation_frame(move || focus_field(&id));
+}
+
 /// Focuses the first input, list or text area inside the element with `id`.
 pub fn focus_first_field(id: &str) {
     let field = element_by_id(id)

@@ -655,7 +655,9 @@ async fn replacing_a_member_keeps_the_place_and_the_category() {
         "function",
         "email",
         "identity_document-number",
-        "date_of_birth",
+        "date_of_birth-day",
+        "date_of_birth-month",
+        "date_of_birth-year",
     ] {
         assert_eq!(value(field), "", "{field} is cleared");
     }
@@ -761,4 +763,436 @@ async fn the_confirmation_offers_the_manage_link_to_copy() {
     let copied =
         js_sys::Reflect::get(&web_sys::window().unwrap(), &"__accreditCopied".into()).unwrap();
     assert_eq!(copied.as_string().as_deref(), Some(link));
+}
+
+/// The shipped French catalogue (interface and messages), as the loader
+/// would hand it over.
+fn french_catalogue() -> String {
+    let mut all = serde_json::Map::new();
+    for json in [
+        include_str!("../src/i18n/fr.json"),
+        include_str!("../model/messages/fr.json"),
+    ] {
+        let serde_json::Value::Object(map) = serde_json::from_str(json).unwrap() else {
+            panic!("a catalogue is an object");
+        };
+        all.extend(map);
+    }
+    serde_json::Value::Object(all).to_string()
+}
+
+/// Mounts the demo event in `lang` (English or French).
+fn mount_in(lang: &str) -> HtmlElement {
+    let body = format!(
+        "return {};",
+        serde_json::to_string(&french_catalogue()).unwrap()
+    );
+    accredit::configure("fr", js_sys::Function::new_with_args("lang", &body));
+    let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    host.set_attribute("data-event", "islamabad-tip-som")
+        .unwrap();
+    host.set_attribute("lang", lang).unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let json = serde_json::to_string(&accredit_model::demo::islamabad_tip_som()).unwrap();
+    clear_storage();
+    accredit::mount_with_config(host.clone(), &json).unwrap();
+    host
+}
+
+/// Fills step 1 (a Member State delegation) and continues to the roster.
+async fn to_the_roster(host: &HtmlElement) {
+    let p = prefix(host);
+    choose(host, &format!("#{p}-delegation-country"), "PK");
+    type_into(host, &format!("#{p}-focal_point-given_names"), "Shahida");
+    type_into(
+        host,
+        &format!("#{p}-focal_point-email"),
+        "shahida@example.org",
+    );
+    type_into(host, &format!("#{p}-focal_point-phone"), "+92 51 920 1234");
+    click_button(host, "Continu");
+    settle().await;
+    settle().await;
+    wait_for(host, &format!("#{p}-members-0-given_names")).await;
+}
+
+/// The text of the label for the element with `id`.
+fn label_of(host: &HtmlElement, id: &str) -> String {
+    text(host, &format!("label[for='{id}']")).trim().to_string()
+}
+
+#[wasm_bindgen_test]
+async fn a_step_change_focuses_the_heading_and_announces_the_step() {
+    let host = mount();
+    settle().await;
+    let p = prefix(&host);
+    assert_eq!(
+        text(&host, &format!("#{p}-delegation-heading")),
+        "Your delegation",
+        "step 1 has its heading"
+    );
+    to_the_roster(&host).await;
+    settle().await;
+    assert_eq!(
+        document().active_element().map(|e| e.id()),
+        Some(format!("{p}-members")),
+        "the roster's heading takes focus"
+    );
+    let region = get(&host, &format!("#{p}-announcement"));
+    assert_eq!(region.get_attribute("aria-live").as_deref(), Some("polite"));
+    assert_eq!(
+        region.text_content().unwrap(),
+        "Step 2 of 3: Delegation members"
+    );
+    click_button(&host, "Back");
+    settle().await;
+    settle().await;
+    assert_eq!(
+        document().active_element().map(|e| e.id()),
+        Some(format!("{p}-delegation-heading")),
+        "going back focuses step 1's heading"
+    );
+    assert_eq!(
+        region.text_content().unwrap(),
+        "Step 1 of 3: Your delegation"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn dates_are_three_labelled_numeric_fields_with_one_hint() {
+    let host = mount();
+    settle().await;
+    let p = prefix(&host);
+    to_the_roster(&host).await;
+    choose(
+        &host,
+        &format!("#{p}-members-0-category"),
+        "head_of_delegation",
+    );
+    settle().await;
+    let dob = format!("{p}-members-0-date_of_birth");
+    let group = get(&host, &format!("#{dob}"));
+    assert_eq!(group.tag_name(), "FIELDSET");
+    assert_eq!(
+        text(&host, &format!("#{dob} legend")).trim(),
+        "Date of birth"
+    );
+    assert_eq!(
+        text(&host, &format!("#{dob}-hint")),
+        "For example, 27 3 1980"
+    );
+    assert_eq!(
+        group.get_attribute("aria-describedby").as_deref(),
+        Some(format!("{dob}-hint").as_str()),
+        "the hint describes the group"
+    );
+    for (part, label) in [("day", "Day"), ("month", "Month"), ("year", "Year")] {
+        let input = get(&host, &format!("#{dob}-{part}"));
+        assert_eq!(input.get_attribute("type").as_deref(), Some("text"));
+        assert_eq!(input.get_attribute("inputmode").as_deref(), Some("numeric"));
+        assert_eq!(
+            input.get_attribute("autocomplete"),
+            Some(format!("bday-{part}"))
+        );
+        assert_eq!(label_of(&host, &format!("{dob}-{part}")), label);
+    }
+    let expiry = format!("{p}-members-0-identity_document-expires_on");
+    assert_eq!(
+        text(&host, &format!("#{expiry}-hint")),
+        "For example, 22 10 2027",
+        "the earliest expiry the event accepts"
+    );
+    assert_eq!(
+        get(&host, &format!("#{expiry}-day")).get_attribute("autocomplete"),
+        None,
+        "only a date of birth is a birthday"
+    );
+    // Travel dates (with a visa letter) are the same kind of field.
+    click(&host, &format!("#{p}-members-0-visa_letter"));
+    settle().await;
+    assert_eq!(
+        text(&host, &format!("#{p}-members-0-arrival_date-hint")),
+        "For example, 20 4 2027"
+    );
+    assert!(find(&host, &format!("#{p}-members-0-departure_date-year")).is_some());
+}
+
+#[wasm_bindgen_test]
+async fn a_date_missing_its_year_names_the_part_and_the_summary_focuses_it() {
+    let host = mount();
+    settle().await;
+    let p = prefix(&host);
+    to_the_roster(&host).await;
+    choose(
+        &host,
+        &format!("#{p}-members-0-category"),
+        "head_of_delegation",
+    );
+    settle().await;
+    choose(
+        &host,
+        &format!("#{p}-members-0-identity_document-kind"),
+        "passport",
+    );
+    let expiry = format!("{p}-members-0-identity_document-expires_on");
+    type_into(&host, &format!("#{expiry}-day"), "25");
+    type_into(&host, &format!("#{expiry}-month"), "4");
+    click_button(&host, "Continue");
+    settle().await;
+    settle().await;
+
+    let summary = text(&host, ".accredit-error-summary");
+    assert!(
+        summary.contains("Passport expiry date must include a year"),
+        "{summary}"
+    );
+    let message = text(&host, &format!("#{expiry}-error"));
+    assert!(
+        message.contains("Passport expiry date must include a year"),
+        "{message}"
+    );
+    // The whole group is in error; only the year is marked invalid.
+    let field = get(&host, &format!("#{expiry}")).parent_element().unwrap();
+    assert!(field.class_list().contains("accredit-field--error"));
+    assert_eq!(
+        get(&host, &format!("#{expiry}"))
+            .get_attribute("aria-describedby")
+            .as_deref(),
+        Some(format!("{expiry}-hint {expiry}-error").as_str())
+    );
+    let invalid =
+        |part: &str| get(&host, &format!("#{expiry}-{part}")).get_attribute("aria-invalid");
+    assert_eq!(invalid("year").as_deref(), Some("true"));
+    assert_eq!(invalid("day"), None);
+    assert_eq!(invalid("month"), None);
+    // The summary's link goes to the year.
+    let links = host
+        .query_selector_all(".accredit-error-summary a")
+        .unwrap();
+    let link = (0..links.length())
+        .map(|i| links.item(i).unwrap().unchecked_into::<HtmlElement>())
+        .find(|a| a.text_content().unwrap().contains("must include a year"))
+        .expect("a summary entry for the expiry date");
+    link.click();
+    settle().await;
+    assert_eq!(
+        document().active_element().map(|e| e.id()),
+        Some(format!("{expiry}-year"))
+    );
+    // A two-digit year, then a date that does not exist.
+    type_into(&host, &format!("#{expiry}-year"), "31");
+    settle().await;
+    assert!(
+        text(&host, &format!("#{expiry}-error")).contains("must include a year with 4 numbers"),
+        "the message follows the answer"
+    );
+    type_into(&host, &format!("#{expiry}-day"), "31");
+    type_into(&host, &format!("#{expiry}-year"), "2031");
+    settle().await;
+    assert!(
+        text(&host, &format!("#{expiry}-error"))
+            .contains("Passport expiry date must be a real date"),
+        "31 April"
+    );
+    assert_eq!(invalid("day").as_deref(), Some("true"));
+    assert_eq!(invalid("year"), None);
+    // Fixed: the message goes.
+    type_into(&host, &format!("#{expiry}-day"), "30");
+    settle().await;
+    assert!(find(&host, &format!("#{expiry}-error")).is_none());
+}
+
+#[wasm_bindgen_test]
+async fn in_french_the_date_fields_and_their_errors_speak_french() {
+    let host = mount_in("fr");
+    wait_for(&host, ".accredit-body[lang='fr']").await;
+    let p = prefix(&host);
+    to_the_roster(&host).await;
+    choose(
+        &host,
+        &format!("#{p}-members-0-category"),
+        "head_of_delegation",
+    );
+    settle().await;
+    let dob = format!("{p}-members-0-date_of_birth");
+    assert_eq!(
+        text(&host, &format!("#{dob}-hint")),
+        "Par exemple, 27 3 1980"
+    );
+    assert_eq!(label_of(&host, &format!("{dob}-day")), "Jour");
+    assert_eq!(label_of(&host, &format!("{dob}-month")), "Mois");
+    assert_eq!(label_of(&host, &format!("{dob}-year")), "Année");
+    choose(
+        &host,
+        &format!("#{p}-members-0-identity_document-kind"),
+        "passport",
+    );
+    let expiry = format!("{p}-members-0-identity_document-expires_on");
+    type_into(&host, &format!("#{expiry}-day"), "25");
+    type_into(&host, &format!("#{expiry}-month"), "4");
+    type_into(&host, &format!("#{dob}-year"), "1975");
+    click_button(&host, "Continuer");
+    settle().await;
+    settle().await;
+    let summary = text(&host, ".accredit-error-summary");
+    assert!(
+        summary.contains("La date d'expiration du passeport doit comporter une année"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("La date de naissance doit comporter un jour et un mois"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("Membre 1"),
+        "the entry names the member: {summary}"
+    );
+    let invalid = |id: &str| get(&host, &format!("#{id}")).get_attribute("aria-invalid");
+    assert_eq!(invalid(&format!("{dob}-day")).as_deref(), Some("true"));
+    assert_eq!(invalid(&format!("{dob}-month")).as_deref(), Some("true"));
+    assert_eq!(invalid(&format!("{dob}-year")), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_stored_date_shows_in_its_three_fields() {
+    let host = mount_managed(my_registration("pending", true, None));
+    wait_for(&host, ".accredit-banner").await;
+    let p = prefix(&host);
+    click_button(&host, "Continue");
+    settle().await;
+    let first = get(&host, ".accredit-member");
+    click_in(&first, "Change");
+    settle().await;
+    let value = |id: String| {
+        get(&host, &format!("#{id}"))
+            .unchecked_into::<HtmlInputElement>()
+            .value()
+    };
+    let expiry = format!("{p}-members-0-identity_document-expires_on");
+    assert_eq!(
+        [
+            value(format!("{expiry}-day")),
+            value(format!("{expiry}-month")),
+            value(format!("{expiry}-year"))
+        ],
+        ["31", "1", "2031"]
+    );
+    let dob = format!("{p}-members-0-date_of_birth");
+    assert_eq!(
+        [
+            value(format!("{dob}-day")),
+            value(format!("{dob}-month")),
+            value(format!("{dob}-year"))
+        ],
+        ["5", "5", "1975"]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn travel_dates_typed_in_three_fields_are_kept_as_iso_dates() {
+    let host = mount();
+    settle().await;
+    let p = prefix(&host);
+    to_the_roster(&host).await;
+    click(&host, &format!("#{p}-members-0-visa_letter"));
+    settle().await;
+    let arrival = format!("{p}-members-0-arrival_date");
+    type_into(&host, &format!("#{arrival}-day"), "19");
+    type_into(&host, &format!("#{arrival}-month"), "04");
+    // Arabic-Indic digits are read as the digits they are.
+    type_into(&host, &format!("#{arrival}-year"), "٢٠٢٧");
+    // The draft holds the answers as they will be sent.
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    for _ in 0..200 {
+        let draft = storage
+            .get_item("accredit:draft:islamabad-tip-som")
+            .unwrap()
+            .unwrap_or_default();
+        if draft.contains("\"arrival_date\":\"2027-04-19\"") {
+            return;
+        }
+        settle().await;
+    }
+    panic!(
+        "the draft never held the ISO date: {:?}",
+        storage.get_item("accredit:draft:islamabad-tip-som")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn empty_choices_say_what_to_do_and_never_repeat_the_label() {
+    let host = mount();
+    settle().await;
+    let p = prefix(&host);
+    to_the_roster(&host).await;
+    choose(
+        &host,
+        &format!("#{p}-members-0-category"),
+        "head_of_delegation",
+    );
+    settle().await;
+    let kind = format!("{p}-members-0-identity_document-kind");
+    let first_option = |id: &str| text(&host, &format!("#{id} option"));
+    assert_eq!(first_option(&kind), "Choose a document type");
+    assert_eq!(
+        first_option(&format!("{p}-members-0-category")),
+        "Choose a category"
+    );
+    let selects = host.query_selector_all("select").unwrap();
+    for i in 0..selects.length() {
+        let select: Element = selects.item(i).unwrap().unchecked_into();
+        let label = label_of(&host, &select.id());
+        let empty = select
+            .query_selector("option")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap();
+        assert_ne!(label, empty, "#{} repeats its label", select.id());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn adding_a_member_folds_the_complete_ones_and_focuses_the_new_one() {
+    let host = mount();
+    settle().await;
+    let p = prefix(&host);
+    to_the_roster(&host).await;
+    // Member 1 complete (an observer needs no document), member 2 not.
+    type_into(&host, &format!("#{p}-members-0-given_names"), "Ahsan");
+    choose(&host, &format!("#{p}-members-0-category"), "observer");
+    type_into(&host, &format!("#{p}-members-0-function"), "Director");
+    type_into(
+        &host,
+        &format!("#{p}-members-0-institution"),
+        "Ministry of Interior",
+    );
+    choose(&host, &format!("#{p}-members-0-nationality"), "PK");
+    type_into(&host, &format!("#{p}-members-0-email"), "ahsan@example.org");
+    click_button(&host, "Add a member");
+    settle().await;
+    settle().await;
+    type_into(&host, &format!("#{p}-members-1-given_names"), "Bashir");
+    assert!(
+        find(&host, &format!("#{p}-members-0-given_names")).is_none(),
+        "the complete member folds to its summary line"
+    );
+    let focused = document().active_element().unwrap();
+    assert_eq!(
+        focused.id(),
+        format!("{p}-members-1-honorific"),
+        "the new member's first field"
+    );
+    click_button(&host, "Add a member");
+    settle().await;
+    settle().await;
+    assert!(
+        find(&host, &format!("#{p}-members-1-given_names")).is_some(),
+        "a member with something missing stays open"
+    );
+    assert_eq!(
+        document().active_element().unwrap().id(),
+        format!("{p}-members-2-honorific")
+    );
+    assert_eq!(count(&host, ".accredit-member__summary"), 1);
 }

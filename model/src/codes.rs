@@ -137,10 +137,28 @@ pub const PHOTO_TOO_SMALL: &str = "photo.too_small";
 /// `photo.not_portrait`: the photo is not taller than it is wide.
 pub const PHOTO_NOT_PORTRAIT: &str = "photo.not_portrait";
 
-/// `date.invalid`: a date input that is not a real calendar date. Never
-/// produced by [`crate::validate()`] (payload dates are typed); the widget uses
-/// it for a date input it cannot read.
+/// The date-input codes below are never produced by [`crate::validate()`]
+/// (payload dates are typed): [`crate::date_parts::DateParts::read`] gives
+/// them for three fields that make no date. Each has {subject} (a key of
+/// the catalogue's `subject.*` entries, e.g. `expiry.passport`) and {part}
+/// (`day`, `month` or `year`: the first field in error).
+///
+/// `date.invalid` {subject, part}: the fields are not a real calendar date.
 pub const DATE_INVALID: &str = "date.invalid";
+/// `date.day_missing` {subject, part}: month and year given, no day.
+pub const DATE_DAY_MISSING: &str = "date.day_missing";
+/// `date.month_missing` {subject, part}: day and year given, no month.
+pub const DATE_MONTH_MISSING: &str = "date.month_missing";
+/// `date.year_missing` {subject, part}: day and month given, no year.
+pub const DATE_YEAR_MISSING: &str = "date.year_missing";
+/// `date.day_and_month_missing` {subject, part}: only the year given.
+pub const DATE_DAY_AND_MONTH_MISSING: &str = "date.day_and_month_missing";
+/// `date.day_and_year_missing` {subject, part}: only the month given.
+pub const DATE_DAY_AND_YEAR_MISSING: &str = "date.day_and_year_missing";
+/// `date.month_and_year_missing` {subject, part}: only the day given.
+pub const DATE_MONTH_AND_YEAR_MISSING: &str = "date.month_and_year_missing";
+/// `date.year_digits` {subject, part}: the year is not four digits (`28`).
+pub const DATE_YEAR_DIGITS: &str = "date.year_digits";
 
 /// Every code above, in form order, so message catalogues can be checked
 /// for completeness.
@@ -200,6 +218,13 @@ pub const ALL: &[&str] = &[
     PHOTO_TOO_SMALL,
     PHOTO_NOT_PORTRAIT,
     DATE_INVALID,
+    DATE_DAY_MISSING,
+    DATE_MONTH_MISSING,
+    DATE_YEAR_MISSING,
+    DATE_DAY_AND_MONTH_MISSING,
+    DATE_DAY_AND_YEAR_MISSING,
+    DATE_MONTH_AND_YEAR_MISSING,
+    DATE_YEAR_DIGITS,
 ];
 
 #[cfg(test)]

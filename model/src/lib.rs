@@ -24,6 +24,7 @@
 //!
 //! ## Layout
 //! - [`date`]: a civil date; "today" is always passed in, never read.
+//! - [`date_parts`]: a date typed as day, month and year, and what is wrong with it.
 //! - [`country`]: ISO 3166-1 alpha-2 codes and English names.
 //! - [`config`]: [`EventConfig`] and [`EventConfig::check`].
 //! - [`payload`]: [`Registration`] and its parts.
@@ -44,6 +45,7 @@ pub mod codes;
 pub mod config;
 pub mod country;
 pub mod date;
+pub mod date_parts;
 pub mod demo;
 pub mod error;
 pub mod mask;

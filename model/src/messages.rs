@@ -2,7 +2,7 @@
 //!
 //! A catalogue is a flat JSON object: `error.<code>` → a template with
 //! `{param}` placeholders, plus the words some params are translated with
-//! (`field.<name>`, `document_kind.<kind>`). English is built in; other
+//! (`field.<name>`, `document_kind.<kind>`, `subject.<date>`). English is built in; other
 //! languages are catalogues of the same keys, loaded by whoever needs them.
 //! Both the widget and the server render messages through this module, so a
 //! user reads the same sentence whichever side found the problem.
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 pub const ENGLISH_JSON: &str = include_str!("../messages/en.json");
 
 /// Params whose value is a key into the catalogue rather than text to show.
-const TRANSLATED_PARAMS: &[&str] = &["field", "document_kind"];
+const TRANSLATED_PARAMS: &[&str] = &["field", "document_kind", "subject"];
 
 /// One language's messages.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]

@@ -39,7 +39,6 @@ pub fn ManageBanner() -> impl IntoView {
         let withdraw = move |_| {
             form.return_to.set_value(form.step.get_untracked());
             form.go_to(Step::Withdraw);
-            crate::browser::focus_soon(form.id("withdraw-title"));
         };
         Some(view! {
             <div class="accredit-banner" class:accredit-banner--final=!mine.amendable

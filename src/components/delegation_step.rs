@@ -29,6 +29,7 @@ pub fn DelegationStep() -> impl IntoView {
     let kind_id = form.id("delegation.kind");
     let org_list_id = form.id("organisations");
     view! {
+        <h2 class="accredit-heading" id=form.id(Step::Delegation.heading()) tabindex="-1">{form.t("ui.step.delegation")}</h2>
         <fieldset class="accredit-fieldset" id=kind_id.clone()>
             <legend class="accredit-legend">{form.t("ui.delegation.kind")}</legend>
             <div class="accredit-radios">

@@ -4,6 +4,7 @@
 
 use crate::browser;
 use crate::form::Form;
+use accredit_model::date_parts::{DatePart, DateParts, DateSubject};
 use leptos::prelude::*;
 
 /// Ids and error state shared by a field's parts.
@@ -79,7 +80,7 @@ pub fn TextField(
     label: String,
     #[prop(optional)] hint: Option<String>,
     #[prop(optional)] optional: bool,
-    /// `text`, `email`, `tel`, `date`.
+    /// `text`, `email` or `tel` (dates are a [`DateField`]).
     #[prop(default = "text")]
     kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
@@ -161,7 +162,8 @@ pub fn TextArea(
 }
 
 /// A drop-down list; `choices` are (value, label) pairs, the first option
-/// is an empty "Choose…" entry.
+/// is empty and says what to do ("Choose a document type"): `placeholder`,
+/// never the label again.
 #[component]
 pub fn SelectField(
     path: String,
@@ -242,6 +244,81 @@ pub fn Checkbox(
                 />
                 <label class="accredit-checkbox__label" for=id>{label}</label>
             </div>
+        </div>
+    }
+}
+
+/// A date in the GOV.UK date input pattern: one group (legend, hint with an
+/// example, the error) of three numeric text fields, day, month and year.
+/// What is typed stays as typed; the model reads it (and says which part is
+/// wrong). The group's id is the path's; the fields' ids add `-day`,
+/// `-month`, `-year`, which is where the error summary sends focus.
+#[component]
+pub fn DateField(
+    path: String,
+    label: String,
+    hint: String,
+    /// Names the date in messages (it can follow the document kind).
+    subject: Signal<DateSubject>,
+    /// `bday` for a date of birth: the fields get `bday-day` and the like.
+    #[prop(optional)]
+    autocomplete: Option<&'static str>,
+    value: Signal<DateParts>,
+    on_input: Callback<DateParts>,
+) -> impl IntoView {
+    let form = expect_context::<Form>();
+    let parts = Parts::new(form, &path, true);
+    let (id, described_by, error) = (parts.id.clone(), parts.described_by(), parts.error);
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
+    let prefix = form.t("ui.error_prefix");
+    // The parts to mark: those the model names when the fields make no
+    // date; all three when the date itself is wrong (missing, too soon…).
+    let wrong = Memo::new(move |_| {
+        error.get().map(|_| match value.get().read(subject.get()) {
+            Err(e) => e.parts,
+            Ok(_) => DatePart::ALL.to_vec(),
+        })
+    });
+    let fields = DatePart::ALL
+        .into_iter()
+        .map(|part| {
+            let field_id = format!("{id}-{}", part.as_str());
+            let label = form.t(&format!("ui.date.{}", part.as_str()));
+            let class = match part {
+                DatePart::Year => "accredit-input accredit-input--year",
+                _ => "accredit-input accredit-input--day",
+            };
+            let autocomplete = autocomplete.map(|a| format!("{a}-{}", part.as_str()));
+            view! {
+                <div class="accredit-date-input__item">
+                    <label class="accredit-label accredit-date-input__label" for=field_id.clone()>{label}</label>
+                    <input class=class part="input" id=field_id type="text" inputmode="numeric"
+                        autocomplete=autocomplete spellcheck="false"
+                        aria-invalid=move || wrong.with(|w| w.as_ref().is_some_and(|w| w.contains(&part)).then_some("true"))
+                        prop:value=move || value.with(|v| v.get(part).to_string())
+                        on:input=move |ev| {
+                            let mut parts = value.get_untracked();
+                            parts.set(part, event_target_value(&ev));
+                            on_input.run(parts);
+                            form.revalidate();
+                        } />
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="accredit-field" class:accredit-field--error=move || error.get().is_some()>
+            <fieldset class="accredit-fieldset accredit-date" id=id.clone() role="group"
+                aria-describedby=described_by>
+                <legend class="accredit-label accredit-date__legend">{label}</legend>
+                <div class="accredit-hint" id=hint_id>{hint}</div>
+                {move || error.get().map(|message| view! {
+                    <p class="accredit-error-message" part="error-message" id=error_id.clone()>
+                        <span class="accredit-visually-hidden">{prefix.clone()}" "</span>{message}
+                    </p>
+                })}
+                <div class="accredit-date-input">{fields}</div>
+            </fieldset>
         </div>
     }
 }

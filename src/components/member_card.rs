@@ -4,9 +4,10 @@
 use super::attachment::{AttachmentField, FileKind};
 use super::choices;
 use super::country_field::CountryField;
-use super::field::{Checkbox, SelectField, TextArea, TextField};
+use super::field::{Checkbox, DateField, SelectField, TextArea, TextField};
 use crate::browser;
 use crate::form::{Form, MemberRow};
+use accredit_model::date_parts::{DateParts, DateSubject};
 use accredit_model::{Date, DocumentKind, FieldRule, HONORIFICS, IdentityDocument, Member};
 use leptos::prelude::*;
 
@@ -21,16 +22,39 @@ macro_rules! text {
     }};
 }
 
-/// Binds an `Option<Date>` field to a date input (`YYYY-MM-DD`).
+/// Binds an `Option<Date>` field of the member (at `field`, its path in
+/// the member) to a day-month-year input: the fields show what was typed,
+/// or the stored date; the member holds the date once the fields make one.
 fn date_binding(
-    m: RwSignal<Member>,
+    row: MemberRow,
+    field: &'static str,
     get: fn(&Member) -> Option<Date>,
     set: fn(&mut Member, Option<Date>),
-) -> (Signal<String>, Callback<String>) {
-    (
-        Signal::derive(move || m.with(|m| get(m).map(|d| d.to_string()).unwrap_or_default())),
-        Callback::new(move |v: String| m.update(|m| set(m, Date::parse(&v).ok()))),
-    )
+) -> (Signal<DateSubject>, Signal<DateParts>, Callback<DateParts>) {
+    let m = row.data;
+    let subject = Signal::derive(move || {
+        m.with(|m| DateSubject::of_member_field(field, m).expect("a date field"))
+    });
+    let value = Signal::derive(move || {
+        row.dates
+            .with(|d| d.get(field).cloned())
+            .unwrap_or_else(|| m.with(|m| get(m).map(DateParts::from_date).unwrap_or_default()))
+    });
+    let on_input = Callback::new(move |parts: DateParts| {
+        let date = parts.read(subject.get_untracked()).ok().flatten();
+        row.dates.update(|d| {
+            d.insert(field, parts);
+        });
+        m.update(|m| set(m, date));
+    });
+    (subject, value, on_input)
+}
+
+/// "For example, 27 3 2007": the hint of a date input, with `example` as
+/// the fields take it (day, month, year).
+fn date_hint(form: Form, example: Date) -> String {
+    let example = format!("{} {} {}", example.day(), example.month(), example.year());
+    form.tf("ui.date.hint", &[("example", example)])
 }
 
 /// Binds a field of the member's identity document, creating it on first input.
@@ -100,7 +124,10 @@ pub fn MemberCard(row: MemberRow) -> impl IntoView {
     };
     let duplicate = move |_| {
         if let Some(k) = form.duplicate_member(key) {
-            focus_title(k);
+            form.fold_complete_members(k);
+            request_animation_frame(move || {
+                browser::focus_first_field(&form.id(&format!("member-{k}")))
+            });
         }
     };
     let move_by = move |by: isize| {
@@ -127,7 +154,7 @@ pub fn MemberCard(row: MemberRow) -> impl IntoView {
             {move || {
                 let index = index.get();
                 if open.get() {
-                    view! { <MemberFields m index /> }.into_any()
+                    view! { <MemberFields row index /> }.into_any()
                 } else {
                     view! { <p class="accredit-member__summary">{category_label}</p> }.into_any()
                 }
@@ -157,8 +184,9 @@ pub fn MemberCard(row: MemberRow) -> impl IntoView {
 }
 
 #[component]
-fn MemberFields(m: RwSignal<Member>, index: usize) -> impl IntoView {
+fn MemberFields(row: MemberRow, index: usize) -> impl IntoView {
     let form = expect_context::<Form>();
+    let m = row.data;
     let p = move |field: &str| format!("members[{index}].{field}");
     let rules = form.event.with_value(|e| e.fields.clone());
     let shown = |r: FieldRule| r.is_collected();
@@ -218,15 +246,44 @@ fn MemberFields(m: RwSignal<Member>, index: usize) -> impl IntoView {
         |d| d.issuing_country.clone(),
         |d, v| d.issuing_country = v,
     );
-    let (doc_expiry, set_doc_expiry) = document_binding(
-        m,
-        |d| d.expires_on.map(|x| x.to_string()).unwrap_or_default(),
-        |d, v| d.expires_on = Date::parse(&v).ok(),
+    let (expiry_subject, doc_expiry, set_doc_expiry) = date_binding(
+        row,
+        "identity_document.expires_on",
+        |m| m.identity_document.as_ref().and_then(|d| d.expires_on),
+        |m, date| {
+            m.identity_document
+                .get_or_insert_with(IdentityDocument::default)
+                .expires_on = date
+        },
     );
-    let (dob, set_dob) = date_binding(m, |m| m.date_of_birth, |m, d| m.date_of_birth = d);
-    let (arrival, set_arrival) = date_binding(m, |m| m.arrival_date, |m, d| m.arrival_date = d);
-    let (departure, set_departure) =
-        date_binding(m, |m| m.departure_date, |m, d| m.departure_date = d);
+    let (dob_subject, dob, set_dob) = date_binding(
+        row,
+        "date_of_birth",
+        |m| m.date_of_birth,
+        |m, d| m.date_of_birth = d,
+    );
+    let (arrival_subject, arrival, set_arrival) = date_binding(
+        row,
+        "arrival_date",
+        |m| m.arrival_date,
+        |m, d| m.arrival_date = d,
+    );
+    let (departure_subject, departure, set_departure) = date_binding(
+        row,
+        "departure_date",
+        |m| m.departure_date,
+        |m, d| m.departure_date = d,
+    );
+    // Examples that mean something for each date: the earliest expiry the
+    // event accepts, its first and last days; a birth date long past.
+    let (expiry_hint, arrival_hint, departure_hint) = form.event.with_value(|e| {
+        (
+            date_hint(form, e.earliest_valid_expiry()),
+            date_hint(form, e.starts_on),
+            date_hint(form, e.ends_on),
+        )
+    });
+    let dob_hint = date_hint(form, Date::new(1980, 3, 27).expect("a date"));
 
     view! {
         <fieldset class="accredit-fieldset">
@@ -291,17 +348,17 @@ fn MemberFields(m: RwSignal<Member>, index: usize) -> impl IntoView {
                 <legend class="accredit-legend accredit-legend--small">{form.t("ui.member.document")}</legend>
                 <div class="accredit-hint">{form.t("ui.member.document.hint")}</div>
                 <SelectField path=p("identity_document.kind") label=form.t("ui.member.document.kind")
-                    placeholder=form.t("ui.member.document.kind") choices=document_kinds.clone()
+                    placeholder=form.t("ui.member.document.kind.choose") choices=document_kinds.clone()
                     value=doc_kind on_change=set_doc_kind />
                 <TextField path=p("identity_document.number") label=form.t("ui.member.document.number")
                     ltr=true autocomplete="off" width="medium" value=doc_number on_input=set_doc_number />
                 <CountryField path=p("identity_document.issuing_country") label=form.t("ui.member.document.issuing_country")
                     choices=all_countries.clone() value=doc_country on_change=set_doc_country />
-                <TextField path=p("identity_document.expires_on") label=form.t("ui.member.document.expires_on")
-                    kind="date" width="medium" value=doc_expiry on_input=set_doc_expiry />
+                <DateField path=p("identity_document.expires_on") label=form.t("ui.member.document.expires_on")
+                    hint=expiry_hint.clone() subject=expiry_subject value=doc_expiry on_input=set_doc_expiry />
                 {shown(rules.date_of_birth).then(|| view! {
-                    <TextField path=p("date_of_birth") label=form.t("ui.member.date_of_birth") kind="date"
-                        autocomplete="bday" width="medium" value=dob on_input=set_dob />
+                    <DateField path=p("date_of_birth") label=form.t("ui.member.date_of_birth")
+                        hint=dob_hint.clone() subject=dob_subject autocomplete="bday" value=dob on_input=set_dob />
                 })}
             </fieldset>
         </Show>
@@ -333,10 +390,10 @@ fn MemberFields(m: RwSignal<Member>, index: usize) -> impl IntoView {
                         on_change=Callback::new(move |on: bool| m.update(|m| m.visa_letter = on)) />
                 })}
                 <Show when=move || wants_travel.get() && shown(travel_rule)>
-                    <TextField path=p("arrival_date") label=form.t("ui.member.arrival_date") kind="date"
-                        width="medium" value=arrival on_input=set_arrival />
-                    <TextField path=p("departure_date") label=form.t("ui.member.departure_date") kind="date"
-                        width="medium" value=departure on_input=set_departure />
+                    <DateField path=p("arrival_date") label=form.t("ui.member.arrival_date")
+                        hint=arrival_hint.clone() subject=arrival_subject value=arrival on_input=set_arrival />
+                    <DateField path=p("departure_date") label=form.t("ui.member.departure_date")
+                        hint=departure_hint.clone() subject=departure_subject value=departure on_input=set_departure />
                 </Show>
             </fieldset>
         })}

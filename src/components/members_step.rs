@@ -1,6 +1,7 @@
 //! Step 2: the roster. Members can be added, removed (with undo),
 //! duplicated and reordered; focus follows every change so keyboard users
-//! never lose their place.
+//! never lose their place. Adding a member folds the complete ones above it
+//! to their summary line and puts the cursor in the new member's first field.
 
 use super::member_card::MemberCard;
 use crate::browser;
@@ -11,10 +12,13 @@ use leptos::prelude::*;
 #[component]
 pub fn MembersStep() -> impl IntoView {
     let form = expect_context::<Form>();
-    let heading_id = form.id("members");
+    let heading_id = form.id(Step::Members.heading());
     let add = move |_| {
         let key = form.add_member(Member::default());
-        request_animation_frame(move || browser::focus(&form.id(&format!("member-{key}-title"))));
+        form.fold_complete_members(key);
+        request_animation_frame(move || {
+            browser::focus_first_field(&form.id(&format!("member-{key}")))
+        });
     };
     let undo = move |_| {
         let key = form.removed.get_untracked().map(|(_, row)| row.key);

@@ -5,7 +5,6 @@
 
 use super::field::Checkbox;
 use crate::api::SubmitError;
-use crate::browser;
 use crate::browser::CountryNames;
 use crate::form::{Form, Step, Submission, submit};
 use accredit_model::review::{Change, changes};
@@ -39,9 +38,7 @@ fn row(
                 if let Some(open) = open {
                     open.set(true);
                 }
-                form.go_to(step);
-                let target = focus.clone();
-                request_animation_frame(move || browser::focus(&target));
+                form.go_to_field(step, focus.clone());
             }>
                 {change.clone()}<span class="accredit-visually-hidden">" "{hidden.clone()}</span>
             </button>
@@ -494,7 +491,7 @@ pub fn ReviewStep(endpoint: String) -> impl IntoView {
     let reload = move |_| submit::reload(form);
     if form.read_only() {
         return view! {
-            <h2 class="accredit-heading">{form.t("ui.step.review")}</h2>
+            <h2 class="accredit-heading" id=form.id(Step::Review.heading()) tabindex="-1">{form.t("ui.step.review")}</h2>
             <h3 class="accredit-heading accredit-heading--small">{form.t("ui.review.delegation")}</h3>
             <dl class="accredit-summary">{delegation_rows}</dl>
             <h3 class="accredit-heading accredit-heading--small">{form.t("ui.review.focal_point")}</h3>
@@ -505,7 +502,7 @@ pub fn ReviewStep(endpoint: String) -> impl IntoView {
         .into_any();
     }
     view! {
-        <h2 class="accredit-heading">{form.t("ui.step.review")}</h2>
+        <h2 class="accredit-heading" id=form.id(Step::Review.heading()) tabindex="-1">{form.t("ui.step.review")}</h2>
         <h3 class="accredit-heading accredit-heading--small">{form.t("ui.review.delegation")}</h3>
         <dl class="accredit-summary">{delegation_rows}</dl>
         <h3 class="accredit-heading accredit-heading--small">{form.t("ui.review.focal_point")}</h3>

@@ -17,8 +17,7 @@ pub fn WithdrawStep() -> impl IntoView {
     let withdraw = move |_| submit::withdraw(form, host.get_value());
     let cancel = move |_| {
         form.submission.set(Submission::Idle);
-        form.go_to(form.return_to.get_value());
-        crate::browser::focus_soon(form.id("banner-title"));
+        form.go_to_field(form.return_to.get_value(), form.id("banner-title"));
     };
     view! {
         <h2 class="accredit-heading" id=form.id("withdraw-title") tabindex="-1">{form.t("ui.withdraw.title")}</h2>

@@ -8,13 +8,14 @@ pub mod submit;
 
 use crate::api::{MyRegistration, Receipt, Revision, SubmitError};
 use crate::i18n::I18n;
+use accredit_model::date_parts::{DateParts, DateSubject};
 use accredit_model::{
     Consent, Delegation, EventConfig, FocalPoint, Member, Registration, ValidationError,
     ValidationErrors,
 };
 use leptos::prelude::*;
 use leptos::reactive::owner::{Owner, WeakOwner};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 thread_local! {
     /// Mounted forms by instance id, so the host page can switch a widget's
@@ -59,8 +60,45 @@ impl Step {
         }
     }
 
+    /// The id (within the form) of the step's heading, which takes focus
+    /// when the step opens.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Step::Delegation => "delegation-heading",
+            Step::Members => "members",
+            Step::Review => "review-heading",
+            Step::Withdraw => "withdraw-title",
+            Step::Done => "done",
+        }
+    }
+
+    /// The catalogue key of the step's title, for the steps counted in
+    /// "Step n of 3".
+    pub fn title_key(self) -> Option<&'static str> {
+        match self {
+            Step::Delegation => Some("ui.step.delegation"),
+            Step::Members => Some("ui.step.members"),
+            Step::Review => Some("ui.step.review"),
+            Step::Withdraw | Step::Done => None,
+        }
+    }
+
+    /// The step whose page holds the field at `path`.
+    pub fn holding(path: &str) -> Step {
+        [Step::Delegation, Step::Members]
+            .into_iter()
+            .find(|step| step.owns(path))
+            .unwrap_or(Step::Review)
+    }
+
+    /// Whether this is one of the three steps of the form (not the
+    /// withdrawal page or the confirmation).
+    pub fn is_form_step(self) -> bool {
+        matches!(self, Step::Delegation | Step::Members | Step::Review)
+    }
+
     /// The error paths this step is responsible for.
-    fn owns(self, path: &str) -> bool {
+    pub fn owns(self, path: &str) -> bool {
         match self {
             Step::Delegation => path.starts_with("delegation") || path.starts_with("focal_point"),
             Step::Members => path.starts_with("members"),
@@ -77,6 +115,11 @@ pub struct MemberRow {
     pub data: RwSignal<Member>,
     /// Shown as a one-line summary when false.
     pub open: RwSignal<bool>,
+    /// The member's dates as typed (day, month, year), by field
+    /// (`date_of_birth`, `identity_document.expires_on`…). The payload only
+    /// holds real dates; what is typed stays here, so "25 4" is neither
+    /// lost nor mistaken for no answer.
+    pub dates: RwSignal<BTreeMap<&'static str, DateParts>>,
     /// Loaded from the stored registration (manage mode): the member can be
     /// replaced by someone else in the same place and category.
     pub stored: bool,
@@ -112,8 +155,15 @@ pub struct Form {
     pub step: RwSignal<Step>,
     /// The errors on screen (only after the user tried to continue).
     pub errors: RwSignal<ValidationErrors>,
+    /// The server's errors from the last refused submission, each with the
+    /// answer it was about (as JSON) when the server saw it. They are shown
+    /// on their fields, on whichever step, until that answer changes.
+    server_errors: StoredValue<Vec<(ValidationError, Option<serde_json::Value>)>>,
     /// Bumped to move focus to the error summary after it is (re)built.
     pub summary_focus: RwSignal<u32>,
+    /// What the polite live region says ("Step 2 of 3: Delegation
+    /// members"), set once per step change.
+    pub announcement: RwSignal<String>,
     pub submission: RwSignal<Submission>,
     /// One key per submission, reused by every retry of it.
     pub idempotency_key: StoredValue<Option<String>>,
@@ -155,7 +205,9 @@ impl Form {
             consent: RwSignal::new(Consent::default()),
             step: RwSignal::new(Step::Delegation),
             errors: RwSignal::new(ValidationErrors::new()),
+            server_errors: StoredValue::new(Vec::new()),
             summary_focus: RwSignal::new(0),
+            announcement: RwSignal::new(String::new()),
             submission: RwSignal::new(Submission::Idle),
             idempotency_key: StoredValue::new(None),
             removed: RwSignal::new(None),
@@ -258,6 +310,7 @@ impl Form {
                 .err()
                 .unwrap_or_default()
         });
+        let errors = self.with_typed_dates(errors);
         if !self.is_managing() {
             return errors;
         }
@@ -265,6 +318,39 @@ impl Form {
             .into_iter()
             .filter(|e| !accredit_model::mask::is_masked_number_error(e, &registration))
             .collect()
+    }
+
+    /// `errors` with, for each date whose fields make no date, the model's
+    /// word on what is missing or wrong in place of what the payload (which
+    /// then has no date) would say.
+    fn with_typed_dates(&self, errors: ValidationErrors) -> ValidationErrors {
+        let mut typed = Vec::new();
+        self.members.with_untracked(|rows| {
+            for (i, row) in rows.iter().enumerate() {
+                let member = row.data.get_untracked();
+                row.dates.with_untracked(|dates| {
+                    for (field, parts) in dates {
+                        let Some(subject) = DateSubject::of_member_field(field, &member) else {
+                            continue;
+                        };
+                        if let Err(e) = parts.read(subject) {
+                            typed.push(e.violation.at(format!("members[{i}].{field}")));
+                        }
+                    }
+                });
+            }
+        });
+        if typed.is_empty() {
+            return errors;
+        }
+        let paths: BTreeSet<String> = typed.iter().map(|t| t.path.clone()).collect();
+        let mut errors: ValidationErrors = errors
+            .into_iter()
+            .filter(|e| !paths.contains(&e.path))
+            .chain(typed)
+            .collect();
+        errors.sort_form_order();
+        errors
     }
 
     /// Errors of `step`, from the model (the one set of rules).
@@ -276,9 +362,17 @@ impl Form {
     }
 
     /// "Continue": shows this step's errors (focusing the summary), or
-    /// moves on when there are none.
+    /// moves on when there are none. The server's errors on this step's
+    /// answers count until those answers change.
     pub fn try_advance(&self, to: Step) -> bool {
-        let errors = self.errors_for(self.step.get_untracked());
+        let step = self.step.get_untracked();
+        let mut errors = self.errors_for(step);
+        for error in self.standing_server_errors() {
+            if step.owns(&error.path) && !errors.contains(&error.path, &error.code) {
+                errors.push(error);
+            }
+        }
+        errors.sort_form_order();
         let ok = errors.is_empty();
         if ok {
             self.errors.set(ValidationErrors::new());
@@ -303,19 +397,93 @@ impl Form {
         });
     }
 
+    /// The server refused the answers: its errors are shown (the summary
+    /// takes focus) and kept, each until the answer it is about changes.
+    pub fn show_server_errors(&self, errors: ValidationErrors) {
+        let answers = self.answers_json();
+        let kept = errors
+            .iter()
+            .map(|e| (e.clone(), answer_at(&answers, &e.path)))
+            .collect();
+        self.server_errors.set_value(kept);
+        self.show_errors(errors);
+    }
+
+    /// Forgets the server's errors (a new submission was accepted, or other
+    /// answers were loaded).
+    pub fn clear_server_errors(&self) {
+        self.server_errors.set_value(Vec::new());
+    }
+
+    /// The server's errors whose answers are still as the server saw them;
+    /// the others are dropped for good.
+    fn standing_server_errors(&self) -> Vec<ValidationError> {
+        if self.server_errors.with_value(Vec::is_empty) {
+            return Vec::new();
+        }
+        let answers = self.answers_json();
+        self.server_errors.update_value(|kept| {
+            kept.retain(|(error, seen)| answer_at(&answers, &error.path) == *seen)
+        });
+        self.server_errors
+            .with_value(|kept| kept.iter().map(|(e, _)| e.clone()).collect())
+    }
+
+    fn answers_json(&self) -> serde_json::Value {
+        serde_json::to_value(self.registration()).unwrap_or_default()
+    }
+
     pub fn show_errors(&self, errors: ValidationErrors) {
         self.errors.set(errors);
         self.summary_focus.update(|n| *n += 1);
     }
 
+    /// Opens `step` with its heading focused, so keyboard and screen-reader
+    /// users start reading there (forward and back alike).
     pub fn go_to(&self, step: Step) {
-        self.errors.set(ValidationErrors::new());
+        self.open_step(step);
+        crate::browser::focus_soon(self.id(step.heading()));
+    }
+
+    /// Opens `step` and focuses the element `target` on it (a "Change" link,
+    /// or an error summary entry for a field on another step).
+    pub fn go_to_field(&self, step: Step, target: String) {
+        self.open_step(step);
+        crate::browser::focus_field_soon(target);
+    }
+
+    /// Shows `step` and says which step it is through the live region.
+    fn open_step(&self, step: Step) {
+        // A new step starts without the previous step's messages, but the
+        // server's stay on their fields.
+        self.errors
+            .set(self.standing_server_errors().into_iter().collect());
         self.step.set(step);
+        self.announce_step(step);
         crate::browser::scroll_to_top_of(&self.id("top"));
+    }
+
+    /// "Step 2 of 3: Delegation members", once, in the polite live region.
+    fn announce_step(&self, step: Step) {
+        let text = step
+            .title_key()
+            .map(|key| {
+                self.tf(
+                    "ui.step.announce",
+                    &[
+                        ("n", step.number().to_string()),
+                        ("total", "3".into()),
+                        ("title", self.t(key)),
+                    ],
+                )
+            })
+            .unwrap_or_default();
+        self.announcement.set(text);
     }
 
     /// After a change: errors already on screen are checked again (and go
     /// away when fixed); no new error appears while the user is typing.
+    /// The server's errors stay until their answers change.
     pub fn revalidate(&self) {
         if self.errors.with_untracked(|e| e.is_empty()) {
             return;
@@ -323,11 +491,17 @@ impl Form {
         let shown: BTreeSet<String> = self
             .errors
             .with_untracked(|e| e.iter().map(|e| e.path.clone()).collect());
-        let fresh: ValidationErrors = self
+        let mut fresh: ValidationErrors = self
             .validate_all()
             .into_iter()
             .filter(|e| shown.contains(&e.path))
             .collect();
+        for error in self.standing_server_errors() {
+            if !fresh.contains(&error.path, &error.code) {
+                fresh.push(error);
+            }
+        }
+        fresh.sort_form_order();
         self.errors.set(fresh);
     }
 
@@ -351,6 +525,7 @@ impl Form {
             data: RwSignal::new(member),
             // Stored members start folded: the roster reads as a list.
             open: RwSignal::new(!stored),
+            dates: RwSignal::new(BTreeMap::new()),
             stored,
         };
         let row = match self.owner.get_value().upgrade() {
@@ -359,6 +534,21 @@ impl Form {
         };
         self.members.update(|m| m.push(row));
         key
+    }
+
+    /// A member was added (`added`): the complete members fold to their
+    /// summary line, so a long roster stays readable. A member the model
+    /// finds anything wrong with stays open.
+    pub fn fold_complete_members(&self, added: u32) {
+        let errors = self.validate_all();
+        self.members.with_untracked(|rows| {
+            for (i, row) in rows.iter().enumerate() {
+                let prefix = format!("members[{i}]");
+                if row.key != added && errors.for_path(&prefix).next().is_none() {
+                    row.open.set(false);
+                }
+            }
+        });
     }
 
     pub fn remove_member(&self, key: u32) {
@@ -431,6 +621,7 @@ impl Form {
                     ..Member::default()
                 }
             });
+            row.dates.set(BTreeMap::new());
             row.open.set(true);
             self.revalidate();
         }
@@ -469,6 +660,24 @@ impl Form {
         if self.members.with_untracked(Vec::is_empty) {
             self.add_member(Member::default());
         }
+        self.clear_server_errors();
         self.errors.set(ValidationErrors::new());
     }
+}
+
+/// The answer at a model path (`members[0].email`) in the answers as JSON,
+/// if there is one.
+fn answer_at(answers: &serde_json::Value, path: &str) -> Option<serde_json::Value> {
+    let mut at = answers;
+    for segment in path.split('.') {
+        let (name, index) = match segment.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (segment, None),
+        };
+        at = at.get(name)?;
+        if let Some(i) = index {
+            at = at.get(i)?;
+        }
+    }
+    Some(at.clone())
 }

@@ -59,6 +59,7 @@ pub fn submit(form: Form, endpoint: String, host: Host) {
         return;
     }
     form.errors.set(Default::default());
+    form.clear_server_errors();
     let registration = form.registration();
     let event = registration.event.clone();
     let Ok(body) = serde_json::to_string(&registration) else {
@@ -166,8 +167,8 @@ fn failed(form: Form, host: &Host, event: &str, error: SubmitError) {
     }
     if let SubmitError::Invalid(errors) = &error {
         // The server's rules are the model's, so its errors land on the
-        // same fields.
-        form.show_errors(errors.iter().cloned().collect());
+        // same fields, and stay there until those answers change.
+        form.show_server_errors(errors.iter().cloned().collect());
     }
     form.submission.set(Submission::Failed(error));
 }
@@ -207,7 +208,6 @@ pub fn withdraw(form: Form, host: Host) {
                 host.emit("accredit:withdrawn", &[("reference", &reference)]);
                 form.submission.set(Submission::Withdrawn(revision));
                 form.go_to(Step::Done);
-                browser::focus_soon(form.id("done"));
             }
             Err(error) => failed(form, &host, &event, error),
         }
@@ -227,8 +227,7 @@ pub fn reload(form: Form) {
         match api::get_my_registration(&endpoint, &event, &token).await {
             Ok(mine) => {
                 form.start_managing(token, mine);
-                form.go_to(form.step.get_untracked());
-                browser::focus_soon(form.id("banner-title"));
+                form.go_to_field(form.step.get_untracked(), form.id("banner-title"));
             }
             Err(api::ManageError::LinkInvalid) => {
                 crate::manage::forget_token(&event);

@@ -1,9 +1,15 @@
 //! Driving the widget like a person: by the ids the widget gives its fields
 //! (`accredit1-members-0-given_names`), by button text, and by keyboard.
+//!
+//! The demo page embeds `<accredit-registration>`, so the widget lives in
+//! that element's shadow root; every lookup here goes through it (and
+//! through the document on pages that mount a plain `[data-accredit]`
+//! element).
 
 use crate::{Browser, eventually};
 use fantoccini::Locator;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use serde_json::Value;
 use std::time::Duration;
@@ -22,6 +28,14 @@ pub async fn open_demo() -> (crate::TestServer, Browser) {
 /// The first widget on a page.
 pub const P: &str = "accredit1";
 
+/// Script prelude: `root` is the widget's shadow root when the page embeds
+/// `<accredit-registration>`, else the document.
+pub const ROOT_JS: &str = "const root = ((h) => (h && h.shadowRoot) || document)(document.querySelector('accredit-registration'));";
+
+/// Script: the id of the focused element, looking into shadow roots.
+const ACTIVE_JS: &str = "let a = document.activeElement;
+     while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;";
+
 /// The element id of a model path in the first widget.
 pub fn id(path: &str) -> String {
     let mut id = format!("{P}-");
@@ -36,11 +50,41 @@ pub fn id(path: &str) -> String {
 }
 
 impl Browser {
+    /// Runs `script` with `root` bound to the widget's root (see [`ROOT_JS`]).
+    pub async fn in_widget(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute(&format!("{ROOT_JS}\n{script}"), args)
+            .await
+            .unwrap_or_else(|e| panic!("script in the widget failed: {e}"))
+    }
+
+    /// Every element matching `css` in the widget, in document order.
+    pub async fn find_all_in_widget(&self, css: &str) -> Vec<Element> {
+        let host = self
+            .client
+            .find(Locator::Css("accredit-registration"))
+            .await
+            .ok();
+        let found = match host {
+            Some(host) => match host.shadow_root().await {
+                Ok(root) => root.find_all(Locator::Css(css)).await,
+                Err(_) => return Vec::new(),
+            },
+            None => self.client.find_all(Locator::Css(css)).await,
+        };
+        found.unwrap_or_default()
+    }
+
+    /// The first element matching `css` in the widget, if any.
+    pub async fn find_in_widget(&self, css: &str) -> Option<Element> {
+        self.find_all_in_widget(css).await.into_iter().next()
+    }
+
     /// Waits for the element with this id and returns it.
-    pub async fn field(&self, path: &str) -> fantoccini::elements::Element {
+    pub async fn field(&self, path: &str) -> Element {
         let id = id(path);
         eventually(&format!("#{id}"), WAIT, || async {
-            self.client.find(Locator::Id(&id)).await.ok()
+            self.find_in_widget(&format!("#{id}")).await
         })
         .await
     }
@@ -72,18 +116,19 @@ impl Browser {
             .unwrap_or_else(|e| panic!("cannot choose {value} in {path}: {e}"));
     }
 
-    /// Sets a date input (`YYYY-MM-DD`) the way the date picker would.
+    /// Types a date (given as `YYYY-MM-DD`) into its day, month and year
+    /// fields, as a person would write it (`1`, `5`, `2031`).
     pub async fn set_date(&self, path: &str, date: &str) {
-        self.field(path).await;
-        self.client
-            .execute(
-                "const el = document.getElementById(arguments[0]); el.value = arguments[1];
-                 el.dispatchEvent(new Event('input', { bubbles: true }));
-                 el.dispatchEvent(new Event('change', { bubbles: true }));",
-                vec![id(path).into(), date.into()],
-            )
-            .await
-            .expect("the date is set");
+        let mut parts = date.split('-');
+        let (year, month, day) = (
+            parts.next().expect("a year"),
+            parts.next().expect("a month"),
+            parts.next().expect("a day"),
+        );
+        let unpadded = |s: &str| s.trim_start_matches('0').to_string();
+        self.fill(&format!("{path}.day"), &unpadded(day)).await;
+        self.fill(&format!("{path}.month"), &unpadded(month)).await;
+        self.fill(&format!("{path}.year"), year).await;
     }
 
     pub async fn check(&self, path: &str) {
@@ -96,12 +141,22 @@ impl Browser {
 
     /// Clicks the button (or link) whose text contains `text`.
     pub async fn press(&self, text: &str) {
-        let xpath = format!(
-            "//*[self::button or self::a][contains(normalize-space(.), {})]",
-            xpath_literal(text)
-        );
         let el = eventually(&format!("a button {text:?}"), WAIT, || async {
-            self.client.find(Locator::XPath(&xpath)).await.ok()
+            // Shadow roots take CSS selectors only: find the button's place
+            // among all buttons and links by script, then take that one.
+            let index = self
+                .in_widget(
+                    "return [...root.querySelectorAll('button, a')].findIndex(
+                       (b) => b.textContent.replace(/\\s+/g, ' ').trim().includes(arguments[0]));",
+                    vec![text.into()],
+                )
+                .await
+                .as_i64()?;
+            let index = usize::try_from(index).ok()?;
+            self.find_all_in_widget("button, a")
+                .await
+                .into_iter()
+                .nth(index)
         })
         .await;
         el.click()
@@ -114,11 +169,7 @@ impl Browser {
     pub async fn continue_ok(&self) {
         self.press("Continue").await;
         tokio::time::sleep(Duration::from_millis(300)).await;
-        if let Ok(summary) = self
-            .client
-            .find(Locator::Css(".accredit-error-summary"))
-            .await
-        {
+        if let Some(summary) = self.find_in_widget(".accredit-error-summary").await {
             panic!(
                 "the step reported problems: {}",
                 summary.text().await.unwrap_or_default()
@@ -129,24 +180,21 @@ impl Browser {
     /// The text of the first element matching `css`, once it exists.
     pub async fn text_of(&self, css: &str) -> String {
         eventually(css, WAIT, || async {
-            let el = self.client.find(Locator::Css(css)).await.ok()?;
+            let el = self.find_in_widget(css).await?;
             el.text().await.ok()
         })
         .await
     }
 
     pub async fn exists(&self, css: &str) -> bool {
-        self.client.find(Locator::Css(css)).await.is_ok()
+        self.find_in_widget(css).await.is_some()
     }
 
     /// The id of the focused element.
     pub async fn active_id(&self) -> String {
         let v = self
             .client
-            .execute(
-                "return document.activeElement ? document.activeElement.id : '';",
-                vec![],
-            )
+            .execute(&format!("{ACTIVE_JS} return a ? a.id : '';"), vec![])
             .await
             .expect("the focused element");
         v.as_str().unwrap_or_default().to_string()
@@ -190,7 +238,9 @@ impl Browser {
             let label = self
                 .client
                 .execute(
-                    "const a = document.activeElement; return a && a.tagName === 'BUTTON' ? a.textContent : '';",
+                    &format!(
+                        "{ACTIVE_JS} return a && a.tagName === 'BUTTON' ? a.textContent : '';"
+                    ),
                     vec![],
                 )
                 .await
@@ -212,17 +262,20 @@ impl Browser {
         self.field(path).await;
         self.client
             .execute_async(
-                "const [id, w, h, done] = arguments;
+                &format!(
+                    "{ROOT_JS}\n{}",
+                    "const [id, w, h, done] = arguments;
                  const c = document.createElement('canvas'); c.width = w; c.height = h;
                  const g = c.getContext('2d'); g.fillStyle = '#4a6fa5'; g.fillRect(0, 0, w, h);
                  c.toBlob((blob) => {
                    const file = new File([blob], 'badge-photo.png', { type: 'image/png' });
                    const dt = new DataTransfer(); dt.items.add(file);
-                   const input = document.getElementById(id);
+                   const input = root.getElementById(id);
                    input.files = dt.files;
                    input.dispatchEvent(new Event('change', { bubbles: true }));
                    done();
-                 }, 'image/png');",
+                 }, 'image/png');"
+                ),
                 vec![id(path).into(), width.into(), height.into()],
             )
             .await
@@ -237,13 +290,5 @@ impl Browser {
             "axe-core violations in state {state}: {}",
             Value::Array(violations)
         );
-    }
-}
-
-fn xpath_literal(s: &str) -> String {
-    if !s.contains('\'') {
-        format!("'{s}'")
-    } else {
-        format!("\"{s}\"")
     }
 }

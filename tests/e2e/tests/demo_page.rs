@@ -1,5 +1,7 @@
-//! `cargo xtask serve` shows the demo page with the widget mounted, and the
+//! `cargo xtask serve` shows the demo page with the widget mounted through
+//! `<accredit-registration>` (what README tells web teams to embed), and the
 //! browser console stays clean (no CSP violation, no failed load, no panic).
+//! The plain `[data-accredit]` element is mounted on the same page too.
 
 use accredit_e2e::{Browser, TestServer, eventually};
 use fantoccini::Locator;
@@ -15,11 +17,7 @@ async fn demo_page_mounts_the_widget_without_console_errors() {
         "the event name to render",
         Duration::from_secs(20),
         || async {
-            let el = browser
-                .client
-                .find(Locator::Css(".accredit-event__name"))
-                .await
-                .ok()?;
+            let el = browser.find_in_widget(".accredit-event__name").await?;
             el.text().await.ok()
         },
     )
@@ -27,6 +25,21 @@ async fn demo_page_mounts_the_widget_without_console_errors() {
     assert!(
         heading.contains("Trafficking in Persons"),
         "the widget shows the demo event, got {heading:?}"
+    );
+    // It is the custom element, with the form in its shadow root.
+    let in_shadow = browser
+        .client
+        .execute(
+            "const el = document.querySelector('accredit-registration');
+             return !!(el && el.shadowRoot && el.shadowRoot.querySelector('.accredit-event__name'))
+               && !document.querySelector('.accredit-event__name');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        in_shadow, true,
+        "the demo page embeds <accredit-registration>"
     );
 
     let errors = browser.console_errors().await;
@@ -63,6 +76,48 @@ async fn demo_page_mounts_the_widget_without_console_errors() {
     );
     assert!(!paths.iter().any(|p| p.ends_with(".css")), "{paths:?}");
     browser.screenshot("demo-page").await;
+    browser.close().await;
+}
+
+/// The plain element (no shadow root) on the demo page: the loader mounts
+/// it, and it is a working form.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plain_element_on_the_demo_page_is_a_working_form() {
+    let server = TestServer::start().await;
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url("/")).await.unwrap();
+    browser
+        .client
+        .execute(
+            r#"const el = document.createElement("div");
+               el.dataset.accredit = ""; el.dataset.endpoint = "/api/v1"; el.dataset.event = "islamabad-tip-som";
+               el.id = "plain"; document.body.append(el);
+               return import("/accredit.js").then((m) => m.mountAll());"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    // Continue with nothing: the plain element's own error summary.
+    let summary = eventually("the plain form", Duration::from_secs(20), || async {
+        browser
+            .client
+            .execute(
+                "const form = document.querySelector('#plain .accredit-body');
+                 if (!form) return null;
+                 [...form.querySelectorAll('button')].find((b) => b.textContent.includes('Continue')).click();
+                 const s = document.querySelector('#plain .accredit-error-summary');
+                 return s ? s.textContent : null;",
+                vec![],
+            )
+            .await
+            .ok()?
+            .as_str()
+            .map(str::to_string)
+    })
+    .await;
+    assert!(summary.contains("There is a problem"), "{summary}");
+    let errors = browser.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
     browser.close().await;
 }
 
@@ -111,14 +166,37 @@ async fn a_module_that_cannot_load_is_explained_inside_the_element() {
     let server = TestServer::start_with_dist(broken.path().to_path_buf()).await;
     let browser = Browser::start().await;
     browser.client.goto(&server.url("/")).await.unwrap();
+    // The demo page's custom element says so inside its shadow root…
     let alert = eventually("the failure message", Duration::from_secs(20), || async {
-        let el = browser
-            .client
-            .find(Locator::Css("[data-accredit][role=alert]"))
-            .await
-            .ok()?;
+        let el = browser.find_in_widget("[role=alert]").await?;
         el.text().await.ok()
     })
+    .await;
+    assert!(alert.contains("could not be loaded"), "got {alert:?}");
+    // …and a plain element says so in itself.
+    browser
+        .client
+        .execute(
+            r#"const el = document.createElement("div");
+               el.dataset.accredit = ""; el.dataset.event = "islamabad-tip-som";
+               document.body.append(el);
+               import("/accredit.js").then((m) => m.mountAll()).catch(() => {});"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    let alert = eventually(
+        "the plain element's message",
+        Duration::from_secs(20),
+        || async {
+            let el = browser
+                .client
+                .find(Locator::Css("[data-accredit][role=alert]"))
+                .await
+                .ok()?;
+            el.text().await.ok()
+        },
+    )
     .await;
     assert!(alert.contains("could not be loaded"), "got {alert:?}");
     browser.close().await;

@@ -30,13 +30,11 @@ async fn switch_to(b: &Browser, lang: &str) {
         Duration::from_secs(20),
         || async {
             let v = b
-                .client
-                .execute(
-                    "const b = document.querySelector('.accredit-body'); return b ? b.lang : null;",
+                .in_widget(
+                    "const b = root.querySelector('.accredit-body'); return b ? b.lang : null;",
                     vec![],
                 )
-                .await
-                .ok()?;
+                .await;
             (v.as_str() == Some(lang)).then_some(())
         },
     )
@@ -83,23 +81,16 @@ async fn every_language_is_accessible_and_arabic_is_right_to_left() {
         }
     }
     let dir = b
-        .client
-        .execute(
-            "return document.querySelector('.accredit-body').dir;",
-            vec![],
-        )
-        .await
-        .unwrap();
+        .in_widget("return root.querySelector('.accredit-body').dir;", vec![])
+        .await;
     assert_eq!(dir, "rtl", "Arabic is laid out right to left");
     // Addresses and numbers stay left to right inside the RTL form.
     let email_dir = b
-        .client
-        .execute(
-            "return document.getElementById(arguments[0]).dir;",
+        .in_widget(
+            "return root.getElementById(arguments[0]).dir;",
             vec![id("focal_point.email").into()],
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(email_dir, "ltr");
     let errors = b.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:#?}");

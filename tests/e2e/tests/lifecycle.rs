@@ -60,7 +60,7 @@ fn manage_token(mail: &Mail) -> String {
 }
 
 async fn widget(b: &Browser, script: &str) -> Value {
-    b.client.execute(script, vec![]).await.unwrap()
+    b.in_widget(script, vec![]).await
 }
 
 async fn the_loop(language: &str, note: &str) {
@@ -134,7 +134,7 @@ async fn the_loop(language: &str, note: &str) {
     assert_eq!(hash, "", "the token is removed from the address bar");
     let lang = widget(
         &b,
-        "const body = document.querySelector('.accredit-body'); return body ? body.getAttribute('lang') : null;",
+        "const body = root.querySelector('.accredit-body'); return body ? body.getAttribute('lang') : null;",
     )
     .await;
     assert_eq!(
@@ -149,11 +149,7 @@ async fn the_loop(language: &str, note: &str) {
     // Stored members start folded; each offers "Replace this member".
     let replace = widget_text(language, "ui.member.replace");
     let buttons = eventually("the member cards", WAIT, || async {
-        let found = b
-            .client
-            .find_all(fantoccini::Locator::Css(".accredit-member__replace"))
-            .await
-            .ok()?;
+        let found = b.find_all_in_widget(".accredit-member__replace").await;
         (found.len() == 2).then_some(found)
     })
     .await;
