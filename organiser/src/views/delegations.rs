@@ -50,6 +50,10 @@ fn Table() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // Named, not written inline: an unbraced `>` in a `view!` attribute
+    // ends the tag there.
+    let on_first = move || page() == 0;
+    let on_last = move || page() + 1 >= pages();
     let expanded = RwSignal::new(Vec::<String>::new());
     view! {
         <table class="org-table org-table--delegations" part="table">
@@ -80,10 +84,10 @@ fn Table() -> impl IntoView {
             <p class="org-empty">"No delegation matches these filters."</p>
         })}
         <nav class="org-pages" aria-label="Pages">
-            <button type="button" class="org-button org-button--secondary" disabled=move || page() == 0
+            <button type="button" class="org-button org-button--secondary" disabled=on_first
                 on:click=move |_| ctx.set_view(|v| v.page = page().saturating_sub(1))>"Previous page"</button>
             <span class="org-pages__where">{move || format!("Page {} of {}", page() + 1, pages())}</span>
-            <button type="button" class="org-button org-button--secondary" disabled=move || page() + 1 >= pages()
+            <button type="button" class="org-button org-button--secondary" disabled=on_last
                 on:click=move |_| ctx.set_view(|v| v.page = page() + 1)>"Next page"</button>
         </nav>
     }
