@@ -352,6 +352,15 @@ pub struct EventConfig {
     /// language; quoted in the approval message.
     #[serde(default)]
     pub badge_collection: Localised,
+    /// The language badges are printed in (the delegation's name and the
+    /// category), whatever language the organiser's screen is in. English
+    /// unless the event says otherwise.
+    #[serde(default = "default_badge_language")]
+    pub badge_language: String,
+}
+
+fn default_badge_language() -> String {
+    FALLBACK_LANGUAGE.to_owned()
 }
 
 fn default_languages() -> Vec<String> {

@@ -11,6 +11,15 @@ const GLUE = here("__ORGANISER_GLUE__");
 const WASM = here("__ORGANISER_WASM__");
 const CSS = here("__ORGANISER_CSS__");
 const PAGE_CSS = here("__ORGANISER_PAGE_CSS__");
+// Every language but English (compiled in): { lang: "file.json" }, fetched
+// only when an organiser reads that language.
+const CATALOGUES = "__ORGANISER_CATALOGUES__";
+
+function loadCatalogue(lang) {
+  const name = CATALOGUES[lang];
+  if (!name) return Promise.reject(new Error(`no catalogue for ${lang}`));
+  return fetch(here(name)).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`${r.status}`))));
+}
 
 let organiser;
 function load() {
@@ -30,8 +39,9 @@ function addPageStylesheet() {
   document.head.append(link);
 }
 
-/** `<accredit-organiser endpoint event>`: the organiser view in a shadow
- * root with its own stylesheet. */
+/** `<accredit-organiser endpoint event lang>`: the organiser view in a
+ * shadow root with its own stylesheet; `lang` (else the page's, else the
+ * browser's) chooses the interface's language. */
 class AccreditOrganiser extends HTMLElement {
   connectedCallback() {
     if (this.shadowRoot) return;
@@ -48,7 +58,7 @@ class AccreditOrganiser extends HTMLElement {
       sheet.onerror = done;
     });
     Promise.all([load(), styled]).then(
-      ([glue]) => glue.mount(container, this),
+      ([glue]) => glue.mount(container, this, loadCatalogue),
       (err) => {
         container.textContent = "The organiser view could not be loaded. Check your connection and reload the page.";
         container.setAttribute("role", "alert");

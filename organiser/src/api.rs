@@ -34,14 +34,14 @@ pub enum ApiError {
 
 impl ApiError {
     /// A sentence for the organiser.
-    pub fn message(&self) -> String {
+    pub fn message(&self, t: &crate::i18n::I18n) -> String {
         match self {
-            ApiError::SignedOut => "Your session has ended. Sign in again to continue.".into(),
+            ApiError::SignedOut => t.t("org.error.signed_out"),
             ApiError::Problem { detail, .. } if !detail.is_empty() => detail.clone(),
-            ApiError::Problem { status, .. } => format!("The server answered {status}. Try again."),
-            ApiError::Network => {
-                "The server could not be reached. Check your connection and try again.".into()
+            ApiError::Problem { status, .. } => {
+                t.tf("org.error.status", &[("status", &status.to_string())])
             }
+            ApiError::Network => t.t("org.error.network"),
         }
     }
 
@@ -80,12 +80,13 @@ impl Export {
         }
     }
 
-    pub const fn label(self) -> &'static str {
+    /// Its button's catalogue key.
+    pub const fn label_key(self) -> &'static str {
         match self {
-            Export::ParticipantsCsv => "Participants (CSV)",
-            Export::ParticipantsXlsx => "Participants (Excel)",
-            Export::ParticipantsJson => "Participants (JSON)",
-            Export::DelegationsCsv => "Delegations (CSV)",
+            Export::ParticipantsCsv => "org.export.participants_csv",
+            Export::ParticipantsXlsx => "org.export.participants_xlsx",
+            Export::ParticipantsJson => "org.export.participants_json",
+            Export::DelegationsCsv => "org.export.delegations_csv",
         }
     }
 

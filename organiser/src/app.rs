@@ -4,6 +4,7 @@
 use crate::api::{Api, ApiError};
 use crate::browser;
 use crate::host::Host;
+use crate::i18n::{self, I18n};
 use crate::roster::{self, Entry, Participant};
 use crate::session::Session;
 use crate::view_state::{Tab, ViewState};
@@ -23,6 +24,12 @@ pub struct Ctx {
     pub host: StoredValue<Host>,
     pub session: StoredValue<Session>,
     pub event: StoredValue<EventConfig>,
+    /// The interface's language; a switch rebuilds the view in it (the
+    /// filters and the selection live in `view`, so they stay).
+    pub i18n: RwSignal<I18n, LocalStorage>,
+    /// Set by the language switcher, so the rebuilt switcher takes the
+    /// focus back.
+    pub switched: StoredValue<bool>,
     /// The organiser's token while signed in.
     pub token: RwSignal<Option<String>>,
     /// Every registration of the event.
@@ -37,6 +44,16 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The words of the current language (views are rebuilt when it
+    /// changes, so they read it once).
+    pub fn i18n(&self) -> I18n {
+        self.i18n.get_untracked()
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.i18n.with_untracked(|i| i.t(key))
+    }
+
     pub fn token_now(&self) -> String {
         self.token.get_untracked().unwrap_or_default()
     }
@@ -45,7 +62,7 @@ impl Ctx {
     /// organiser comes back to the same filters); anything else is returned
     /// as a message for the caller to show.
     pub fn failed(&self, error: ApiError) -> String {
-        let message = error.message();
+        let message = error.message(&self.i18n());
         if error == ApiError::SignedOut {
             self.sign_out(Some(message.clone()));
         } else {
@@ -92,14 +109,20 @@ impl Ctx {
         self.view.update(change);
     }
 
+    /// A category by its label in the interface's language.
     pub fn category_label(&self, id: &str) -> String {
-        self.event.with_value(|e| {
-            e.categories
-                .iter()
-                .find(|c| c.id == id)
-                .map(|c| c.label.get("en").to_owned())
-                .unwrap_or_else(|| id.to_owned())
-        })
+        let i18n = self.i18n();
+        self.event.with_value(|e| i18n.category(e, id))
+    }
+
+    /// Switches the interface to `lang`, once its catalogue is here.
+    pub fn switch_language(&self, lang: String) {
+        let ctx = *self;
+        spawn_local(async move {
+            let loaded = i18n::load(&lang).await;
+            ctx.switched.set_value(true);
+            ctx.i18n.set(loaded);
+        });
     }
 
     pub fn category_colour(&self, id: &str) -> String {
@@ -121,6 +144,10 @@ pub fn App(host: Host) -> impl IntoView {
         .trim_end_matches('/')
         .to_owned();
     let event_id = host.attribute("event").unwrap_or_default();
+    // The element's `lang`, then the page's, then the browser's.
+    let mut requested: Vec<String> = host.attribute("lang").into_iter().collect();
+    requested.extend(browser::requested_languages());
+    let lang = i18n::choose(requested.iter().map(String::as_str));
     let api = Api {
         endpoint: endpoint.clone(),
         event: event_id.clone(),
@@ -128,35 +155,34 @@ pub fn App(host: Host) -> impl IntoView {
     let loaded = LocalResource::new({
         let api = api.clone();
         move || {
-            let api = api.clone();
+            let (api, lang) = (api.clone(), lang.clone());
             async move {
+                let words = i18n::load(&lang).await;
                 if api.event.is_empty() {
-                    return Err(
-                        "This organiser view names no event (its `event` attribute is empty)."
-                            .to_owned(),
-                    );
+                    return Err(words.t("org.load.no_event"));
                 }
-                api.event().await.map_err(|e| match e {
-                    ApiError::Problem { status: 404, .. } => {
-                        format!("There is no event called “{}”.", api.event)
+                match api.event().await {
+                    Ok(event) => Ok((event, words)),
+                    Err(ApiError::Problem { status: 404, .. }) => {
+                        Err(words.tf("org.load.not_found", &[("event", &api.event)]))
                     }
-                    other => other.message(),
-                })
+                    Err(other) => Err(other.message(&words)),
+                }
             }
         }
     });
     let host = StoredValue::new(host);
     let session = Session::new(&endpoint, &event_id);
     move || match loaded.get() {
-        None => view! { <p class="org-loading" role="status">"Loading the event…"</p> }.into_any(),
+        None => view! { <p class="org-loading" role="status">"…"</p> }.into_any(),
         Some(Err(message)) => {
             host.with_value(|h| h.emit("accredit:error", &[("message", &message)]));
             view! { <p class="org-problem" role="alert">{message}</p> }.into_any()
         }
-        Some(Ok(event)) => {
-            view! { <Workspace api=api.clone() host=host session=session.clone() event=event/> }
-                .into_any()
+        Some(Ok((event, words))) => view! {
+            <Workspace api=api.clone() host=host session=session.clone() event=event words=words/>
         }
+        .into_any(),
     }
 }
 
@@ -166,6 +192,7 @@ fn Workspace(
     host: StoredValue<Host>,
     session: Session,
     event: EventConfig,
+    words: I18n,
 ) -> impl IntoView {
     let token = RwSignal::new(session.token());
     let view = RwSignal::new(ViewState::from_hash(&browser::hash()));
@@ -182,6 +209,8 @@ fn Workspace(
         host,
         session: StoredValue::new(session),
         event: StoredValue::new(event),
+        i18n: RwSignal::new_local(words),
+        switched: StoredValue::new(false),
         token,
         entries,
         view,
@@ -224,14 +253,18 @@ fn Workspace(
         });
     }
 
+    // Everything is rebuilt in the new language when it changes.
     move || {
-        if token.get().is_none() {
+        let (lang, dir) = ctx.i18n.with(|i| (i.lang.clone(), i.dir()));
+        let shown = if token.get().is_none() {
             view! { <views::sign_in::SignIn/> }.into_any()
         } else if loading.get() {
-            view! { <p class="org-loading" role="status">"Loading registrations…"</p> }.into_any()
+            view! { <p class="org-loading" role="status">{ctx.t("org.loading.registrations")}</p> }
+                .into_any()
         } else {
             view! { <Signed/> }.into_any()
-        }
+        };
+        view! { <div class="org-lang" lang=lang dir=dir>{shown}</div> }
     }
 }
 
@@ -246,7 +279,8 @@ pub fn ready(ctx: &Ctx) {
 #[component]
 fn Signed() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let title = ctx.event.with_value(|e| e.name.get("en").to_owned());
+    let t = ctx.i18n();
+    let title = ctx.event.with_value(|e| e.name.get(&t.lang).to_owned());
     // A memo: only a change of tab re-renders the main area.
     let tab = Memo::new(move |_| ctx.view.with(|v| v.tab));
     view! {
@@ -254,20 +288,23 @@ fn Signed() -> impl IntoView {
             <header class="org-header" part="header">
                 <div>
                     <p class="org-header__event">{title}</p>
-                    <h1 class="org-header__title">"Registrations"</h1>
+                    <h1 class="org-header__title">{t.t("org.title")}</h1>
                 </div>
-                <button type="button" class="org-button org-button--secondary" on:click=move |_| ctx.sign_out(None)>
-                    "Sign out"
-                </button>
+                <div class="org-header__tools">
+                    <LanguageSwitcher/>
+                    <button type="button" class="org-button org-button--secondary" on:click=move |_| ctx.sign_out(None)>
+                        {t.t("org.sign_out")}
+                    </button>
+                </div>
             </header>
-            <nav class="org-tabs" aria-label="Organiser views" part="tabs">
-                {Tab::ALL.into_iter().map(|t| view! {
+            <nav class="org-tabs" aria-label=t.t("org.tabs.label") part="tabs">
+                {Tab::ALL.into_iter().map(|tab_shown| view! {
                     <button
                         type="button"
                         class="org-tabs__tab"
-                        aria-current=move || (tab.get() == t).then_some("page")
-                        on:click=move |_| ctx.set_view(|v| { v.tab = t; v.open = None; })
-                    >{t.label()}</button>
+                        aria-current=move || (tab.get() == tab_shown).then_some("page")
+                        on:click=move |_| ctx.set_view(|v| { v.tab = tab_shown; v.open = None; })
+                    >{ctx.t(tab_shown.label_key())}</button>
                 }).collect_view()}
             </nav>
             <p class="org-visually-hidden" role="status" aria-live="polite">{move || ctx.announce.get()}</p>
@@ -279,6 +316,34 @@ fn Signed() -> impl IntoView {
                     Tab::Badges => view! { <views::badges::Badges/> }.into_any(),
                 }}
             </main>
+        </div>
+    }
+}
+
+/// The interface's language, each named in itself. Switching rebuilds the
+/// view; the filters, the page and the open registration stay.
+#[component]
+pub fn LanguageSwitcher() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let current = ctx.i18n.with_untracked(|i| i.lang.clone());
+    let select = NodeRef::<leptos::html::Select>::new();
+    Effect::new(move |_| {
+        if let Some(el) = select.get()
+            && ctx.switched.get_value()
+        {
+            ctx.switched.set_value(false);
+            let _ = el.focus();
+        }
+    });
+    view! {
+        <div class="org-language">
+            <label class="org-label" for="org-language">{ctx.t("org.language")}</label>
+            <select node_ref=select class="org-select" id="org-language"
+                on:change=move |ev| ctx.switch_language(event_target_value(&ev))>
+                {i18n::LANGUAGES.into_iter().map(|(code, name)| view! {
+                    <option value=code lang=code selected=current == code>{name}</option>
+                }).collect_view()}
+            </select>
         </div>
     }
 }

@@ -2,6 +2,9 @@
 //! views stay free of `web_sys` detail.
 
 use accredit_model::Date;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -65,40 +68,159 @@ pub fn mark(name: &str) {
 }
 
 thread_local! {
-    /// One formatter for every timestamp: building an `Intl` formatter is
-    /// far slower than using one, and a table shows fifty at a time.
-    static TIMESTAMPS: js_sys::Function = {
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-        let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
-        let locales = js_sys::Array::of1(&"en-GB".into());
-        js_sys::Intl::DateTimeFormat::new(&locales, &options).format()
-    };
+    /// One formatter per language for every timestamp: building an `Intl`
+    /// formatter is far slower than using one, and a table shows dozens.
+    static TIMESTAMPS: RefCell<HashMap<String, js_sys::Function>> = RefCell::new(HashMap::new());
+    static NUMBERS: RefCell<HashMap<String, js_sys::Function>> = RefCell::new(HashMap::new());
 }
 
-/// Formats an RFC 3339 timestamp in the organiser's time zone.
-pub fn format_timestamp(rfc3339: &str) -> String {
+fn options(pairs: &[(&str, &str)]) -> js_sys::Object {
+    let options = js_sys::Object::new();
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&options, &(*k).into(), &(*v).into());
+    }
+    options
+}
+
+fn locales(lang: &str) -> js_sys::Array {
+    js_sys::Array::of1(&lang.into())
+}
+
+/// Formats an RFC 3339 timestamp in the organiser's time zone, in `lang`.
+pub fn format_timestamp(rfc3339: &str, lang: &str) -> String {
     let date = js_sys::Date::new(&rfc3339.into());
     if date.get_time().is_nan() {
         return rfc3339.to_owned();
     }
     TIMESTAMPS
-        .with(|format| format.call1(&wasm_bindgen::JsValue::NULL, &date))
+        .with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let format = cache.entry(lang.to_owned()).or_insert_with(|| {
+                let options = options(&[("dateStyle", "medium"), ("timeStyle", "short")]);
+                js_sys::Intl::DateTimeFormat::new(&locales(lang), &options).format()
+            });
+            format.call1(&JsValue::NULL, &date)
+        })
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_else(|| rfc3339.to_owned())
 }
 
-/// Formats a date as "6 April 2027".
-pub fn format_date(date: Date) -> String {
+/// Formats a date in full ("6 April 2027", "6 avril 2027").
+pub fn format_date(date: Date, lang: &str) -> String {
     let js = js_sys::Date::new_with_year_month_day(
         date.year() as u32,
         date.month() as i32 - 1,
         date.day() as i32,
     );
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
-    js.to_locale_date_string("en-GB", &options).into()
+    js.to_locale_date_string(lang, &options(&[("dateStyle", "long")]))
+        .into()
+}
+
+/// A count in `lang`'s digits and grouping.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn format_number(n: usize, _lang: &str) -> String {
+    n.to_string()
+}
+
+/// A count in `lang`'s digits and grouping.
+#[cfg(target_arch = "wasm32")]
+pub fn format_number(n: usize, lang: &str) -> String {
+    NUMBERS
+        .with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let format = cache.entry(lang.to_owned()).or_insert_with(|| {
+                js_sys::Intl::NumberFormat::new(&locales(lang), &js_sys::Object::new()).format()
+            });
+            format.call1(&JsValue::NULL, &JsValue::from_f64(n as f64))
+        })
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| n.to_string())
+}
+
+/// English plurals, for the unit tests outside a browser.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn plural_category(_lang: &str, n: usize) -> String {
+    if n == 1 { "one" } else { "other" }.into()
+}
+
+/// `Intl.PluralRules`: "one", "few", "many", "other"… for `n` in `lang`.
+#[cfg(target_arch = "wasm32")]
+pub fn plural_category(lang: &str, n: usize) -> String {
+    js_sys::Intl::PluralRules::new(&locales(lang), &js_sys::Object::new())
+        .select(n as f64)
+        .into()
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Intl.DisplayNames` for region codes.
+    #[wasm_bindgen(js_namespace = Intl, js_name = DisplayNames)]
+    type DisplayNames;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = DisplayNames, catch)]
+    fn new(locales: &JsValue, options: &JsValue) -> Result<DisplayNames, JsValue>;
+    #[wasm_bindgen(method, js_name = of)]
+    fn of(this: &DisplayNames, code: &str) -> Option<String>;
+
+    #[wasm_bindgen(js_namespace = Intl, js_name = Collator)]
+    type JsCollator;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = Collator, catch)]
+    fn new(locales: &JsValue) -> Result<JsCollator, JsValue>;
+    #[wasm_bindgen(method)]
+    fn compare(this: &JsCollator, a: &str, b: &str) -> i32;
+}
+
+/// Country names in `lang`, from the browser's own CLDR data.
+pub struct CountryNames(Option<DisplayNames>);
+
+impl CountryNames {
+    pub fn new(lang: &str) -> Self {
+        let options = options(&[("type", "region"), ("fallback", "none")]);
+        CountryNames(DisplayNames::new(&JsValue::from_str(lang), &options).ok())
+    }
+
+    pub fn name(&self, code: &str) -> Option<String> {
+        self.0.as_ref().and_then(|d| d.of(code))
+    }
+}
+
+/// `Intl.Collator`: orders names the way readers of `lang` expect.
+pub struct Collator(Option<JsCollator>);
+
+impl Collator {
+    pub fn new(lang: &str) -> Self {
+        Collator(JsCollator::new(&JsValue::from_str(lang)).ok())
+    }
+
+    pub fn compare(&self, a: &str, b: &str) -> std::cmp::Ordering {
+        match &self.0 {
+            Some(c) => c.compare(a, b).cmp(&0),
+            None => a.cmp(b),
+        }
+    }
+}
+
+/// The languages the page and the browser ask for, most wanted first:
+/// the document's `lang`, then `navigator.languages`.
+pub fn requested_languages() -> Vec<String> {
+    let mut wanted = Vec::new();
+    if let Some(lang) = window()
+        .document()
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("lang"))
+        .filter(|l| !l.trim().is_empty())
+    {
+        wanted.push(lang);
+    }
+    wanted.extend(
+        window()
+            .navigator()
+            .languages()
+            .iter()
+            .filter_map(|l| l.as_string()),
+    );
+    wanted
 }
 
 /// A blob: URL for a downloaded file; revoke it when it is no longer shown.

@@ -11,6 +11,7 @@ mod api;
 mod app;
 mod browser;
 mod host;
+mod i18n;
 mod lifecycle;
 mod qr;
 mod roster;
@@ -22,10 +23,16 @@ use wasm_bindgen::prelude::*;
 
 /// Renders the organiser view into `container`; `host` is the element the
 /// page placed (its attributes configure the view, and it receives the
-/// events).
+/// events); `load_catalogue(lang)` is the loader's function that fetches
+/// a language's catalogue (a Promise of its JSON text).
 #[wasm_bindgen]
-pub fn mount(container: web_sys::HtmlElement, host: web_sys::HtmlElement) {
+pub fn mount(
+    container: web_sys::HtmlElement,
+    host: web_sys::HtmlElement,
+    load_catalogue: js_sys::Function,
+) {
     report_panics();
+    i18n::configure(load_catalogue);
     let host = host::Host::new(host);
     leptos::mount::mount_to(container, move || app::App(app::AppProps { host })).forget();
 }

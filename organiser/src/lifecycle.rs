@@ -3,114 +3,110 @@
 //! and where its messages are. Plain functions, so the sentences are
 //! tested without a browser.
 
-use crate::views::dashboard::status_label;
+use crate::i18n::I18n;
 use accredit_model::api::{Author, Delivery, HistoryEntry, HistoryKind, MessageInfo};
 use accredit_model::review::Change;
 
 /// A payload field's name in a sentence ("e-mail address changed"): the
 /// labels of the detail view, in lower case.
-pub fn field_label(section: &str, field: &str) -> String {
-    let known = match (section, field) {
-        ("language", _) => Some("form language"),
-        ("delegation", "kind") => Some("kind of delegation"),
-        ("delegation", "country") => Some("country"),
-        ("delegation", "organisation") => Some("organisation"),
-        ("delegation", "credentials_letter") => Some("credentials letter"),
-        ("consent", "data_processing") => Some("agreement to data processing"),
-        ("consent", "participant_list") => Some("agreement to be in the list of participants"),
-        (_, "honorific") => Some("honorific"),
-        (_, "given_names") => Some("given names"),
-        (_, "family_name") => Some("family name"),
-        (_, "badge_name") => Some("name on badge"),
-        (_, "function") => Some("function"),
-        (_, "institution") => Some("institution"),
-        (_, "nationality") => Some("nationality"),
-        (_, "email") => Some("e-mail address"),
-        (_, "phone") => Some("phone number"),
-        (_, "category") => Some("category"),
-        (_, "identity_document") => Some("identity document"),
-        (_, "date_of_birth") => Some("date of birth"),
-        (_, "photo") => Some("photo"),
-        (_, "sessions") => Some("sessions"),
-        (_, "arrival_date") => Some("arrival date"),
-        (_, "departure_date") => Some("departure date"),
-        (_, "visa_letter") => Some("visa letter request"),
-        (_, "dietary") => Some("dietary needs"),
-        (_, "accessibility") => Some("accessibility needs"),
-        _ => None,
-    };
+pub fn field_label(t: &I18n, section: &str, field: &str) -> String {
+    let field = if section == "language" { "language" } else { field };
+    let key = format!("org.change.field.{field}");
+    let label = t.t(&key);
     // A field added to the payload later still reads as words.
-    known.map_or_else(|| field.replace('_', " "), str::to_owned)
+    if label == key {
+        field.replace('_', " ")
+    } else {
+        label
+    }
 }
 
 /// A part of the registration, as a heading of the detail view.
-pub fn section_label(section: &str) -> String {
-    match section {
-        "delegation" => "Delegation".into(),
-        "focal_point" => "Focal point".into(),
-        "consent" => "Consent".into(),
-        "language" => "Form language".into(),
-        other => capitalise(&other.replace('_', " ")),
+pub fn section_label(t: &I18n, section: &str) -> String {
+    let key = format!("org.change.section.{section}");
+    let label = t.t(&key);
+    if label == key {
+        capitalise(&section.replace('_', " "))
+    } else {
+        label
     }
 }
 
 /// One change as a sentence.
-pub fn describe(change: &Change) -> String {
+pub fn describe(t: &I18n, change: &Change) -> String {
     match change {
-        Change::Section { section, .. } if section == "language" => "Form language changed".into(),
-        Change::Section { section, fields } => format!(
-            "{}: {} changed",
-            section_label(section),
-            and_list(fields.iter().map(|f| field_label(section, f)))
-        ),
-        Change::MemberAdded { position, name } => {
-            format!("{} added", member_name(name, *position))
+        Change::Section { section, .. } if section == "language" => {
+            t.t("org.change.language")
         }
+        Change::Section { section, fields } => t.tf(
+            "org.change.fields",
+            &[
+                ("what", &section_label(t, section)),
+                (
+                    "fields",
+                    &and_list(t, fields.iter().map(|f| field_label(t, section, f))),
+                ),
+            ],
+        ),
+        Change::MemberAdded { position, name } => t.tf(
+            "org.change.added",
+            &[("name", &member_name(t, name, *position))],
+        ),
         Change::MemberRemoved { name } => {
             let name = if name.trim().is_empty() {
-                "A member"
+                t.t("org.change.a_member")
             } else {
-                name
+                name.clone()
             };
-            format!("{name} removed")
+            t.tf("org.change.removed", &[("name", &name)])
         }
         Change::MemberReplaced {
             position,
             before,
             after,
-        } => format!(
-            "{} replaced by {}",
-            member_name(before, *position),
-            member_name(after, *position)
+        } => t.tf(
+            "org.change.replaced",
+            &[
+                ("before", &member_name(t, before, *position)),
+                ("after", &member_name(t, after, *position)),
+            ],
         ),
         Change::MemberChanged {
             position,
             name,
             fields,
-        } => format!(
-            "{}: {} changed",
-            member_name(name, *position),
-            and_list(fields.iter().map(|f| field_label("member", f)))
+        } => t.tf(
+            "org.change.fields",
+            &[
+                ("what", &member_name(t, name, *position)),
+                (
+                    "fields",
+                    &and_list(t, fields.iter().map(|f| field_label(t, "member", f))),
+                ),
+            ],
         ),
     }
 }
 
 /// A member's badge name, or their place when they have none yet.
-fn member_name(name: &str, position: usize) -> String {
+fn member_name(t: &I18n, name: &str, position: usize) -> String {
     if name.trim().is_empty() {
-        format!("Member {}", position + 1)
+        t.tf("org.change.member_n", &[("n", &t.number(position + 1))])
     } else {
         name.to_owned()
     }
 }
 
-/// `a`, `a and b`, `a, b and c`.
-fn and_list(items: impl Iterator<Item = String>) -> String {
+/// `a`, `a and b`, `a, b and c` (in the language's own words).
+fn and_list(t: &I18n, items: impl Iterator<Item = String>) -> String {
     let items: Vec<String> = items.collect();
     match items.as_slice() {
-        [] => "nothing".into(),
+        [] => t.t("org.change.nothing"),
         [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => t.tf(
+            "org.list_and",
+            &[("first", &rest.join(&t.t("org.list_comma"))), ("last", last)],
+        ),
     }
 }
 
@@ -122,38 +118,33 @@ fn capitalise(text: &str) -> String {
 }
 
 /// Who made a version.
-pub fn author_label(author: Author) -> &'static str {
-    match author {
-        Author::FocalPoint => "Focal point",
-        Author::Organiser => "Organiser",
-    }
+pub fn author_label(t: &I18n, author: Author) -> String {
+    t.t(match author {
+        Author::FocalPoint => "org.author.focal_point",
+        Author::Organiser => "org.author.organiser",
+    })
 }
 
 /// What a line of the history did.
-pub fn history_what(entry: &HistoryEntry) -> String {
+pub fn history_what(t: &I18n, entry: &HistoryEntry) -> String {
     match &entry.what {
-        HistoryKind::Submitted => "Submitted".into(),
-        HistoryKind::Amended { changes: 1 } => "Amended: 1 change".into(),
-        HistoryKind::Amended { changes } => format!("Amended: {changes} changes"),
-        HistoryKind::Decided { status } => format!("Decision: {}", status_label(*status)),
-        HistoryKind::Withdrawn => "Withdrawn by the delegation".into(),
+        HistoryKind::Submitted => t.t("org.history.submitted"),
+        HistoryKind::Amended { changes } => t.count("org.history.amended", *changes as usize),
+        HistoryKind::Decided { status } => {
+            t.tf("org.history.decided", &[("status", &t.status(*status))])
+        }
+        HistoryKind::Withdrawn => t.t("org.history.withdrawn"),
     }
 }
 
 /// Where a message is, with its attempts when that matters.
-pub fn delivery_text(message: &MessageInfo) -> String {
-    let attempts = |n: u32| {
-        if n == 1 {
-            "1 attempt".to_owned()
-        } else {
-            format!("{n} attempts")
-        }
-    };
+pub fn delivery_text(t: &I18n, message: &MessageInfo) -> String {
+    let attempts = t.count("org.delivery.attempts", message.attempts as usize);
     match message.delivery {
-        Delivery::Sent => "Sent".into(),
-        Delivery::Queued if message.attempts == 0 => "Queued".into(),
-        Delivery::Queued => format!("Queued, {} so far", attempts(message.attempts)),
-        Delivery::Failed => format!("Failed after {}", attempts(message.attempts)),
+        Delivery::Sent => t.t("org.delivery.sent"),
+        Delivery::Queued if message.attempts == 0 => t.t("org.delivery.queued"),
+        Delivery::Queued => t.tf("org.delivery.queued_after", &[("attempts", &attempts)]),
+        Delivery::Failed => t.tf("org.delivery.failed", &[("attempts", &attempts)]),
     }
 }
 
@@ -169,6 +160,7 @@ mod tests {
 
     #[test]
     fn changes_read_as_sentences() {
+        let t = I18n::english();
         let lines: Vec<String> = [
             Change::Section {
                 section: "focal_point".into(),
@@ -211,7 +203,7 @@ mod tests {
             Change::MemberRemoved { name: "  ".into() },
         ]
         .iter()
-        .map(describe)
+        .map(|c| describe(&t, c))
         .collect();
         assert_eq!(
             lines,
@@ -232,6 +224,7 @@ mod tests {
 
     #[test]
     fn the_models_changes_read_as_sentences() {
+        let t = I18n::english();
         use accredit_model::{Member, Registration};
         let member = |given: &str, family: &str, category: &str| Member {
             given_names: given.into(),
@@ -252,7 +245,7 @@ mod tests {
         after.focal_point.phone = "+92 51 000 0000".into();
         let lines: Vec<String> = accredit_model::review::changes(&before, &after)
             .iter()
-            .map(describe)
+            .map(|c| describe(&t, c))
             .collect();
         assert_eq!(
             lines,
@@ -266,6 +259,7 @@ mod tests {
 
     #[test]
     fn history_and_delivery_in_words() {
+        let t = I18n::english();
         let entry = |what| HistoryEntry {
             at: "2027-03-01T10:00:00Z".into(),
             by: Author::FocalPoint,
@@ -273,26 +267,26 @@ mod tests {
             what,
             summary: String::new(),
         };
-        assert_eq!(history_what(&entry(HistoryKind::Submitted)), "Submitted");
+        assert_eq!(history_what(&t, &entry(HistoryKind::Submitted)), "Submitted");
         assert_eq!(
-            history_what(&entry(HistoryKind::Amended { changes: 1 })),
+            history_what(&t, &entry(HistoryKind::Amended { changes: 1 })),
             "Amended: 1 change"
         );
         assert_eq!(
-            history_what(&entry(HistoryKind::Amended { changes: 3 })),
+            history_what(&t, &entry(HistoryKind::Amended { changes: 3 })),
             "Amended: 3 changes"
         );
         assert_eq!(
-            history_what(&entry(HistoryKind::Decided {
+            history_what(&t, &entry(HistoryKind::Decided {
                 status: Status::ChangesRequested
             })),
             "Decision: Changes requested"
         );
         assert_eq!(
-            history_what(&entry(HistoryKind::Withdrawn)),
+            history_what(&t, &entry(HistoryKind::Withdrawn)),
             "Withdrawn by the delegation"
         );
-        assert_eq!(author_label(Author::FocalPoint), "Focal point");
+        assert_eq!(author_label(&t, Author::FocalPoint), "Focal point");
 
         let mut message = MessageInfo {
             id: "m1".into(),
@@ -305,13 +299,13 @@ mod tests {
             attempts: 0,
             last_error: None,
         };
-        assert_eq!(delivery_text(&message), "Queued");
+        assert_eq!(delivery_text(&t, &message), "Queued");
         message.attempts = 1;
-        assert_eq!(delivery_text(&message), "Queued, 1 attempt so far");
+        assert_eq!(delivery_text(&t, &message), "Queued, 1 attempt so far");
         message.delivery = Delivery::Failed;
         message.attempts = 12;
-        assert_eq!(delivery_text(&message), "Failed after 12 attempts");
+        assert_eq!(delivery_text(&t, &message), "Failed after 12 attempts");
         message.delivery = Delivery::Sent;
-        assert_eq!(delivery_text(&message), "Sent");
+        assert_eq!(delivery_text(&t, &message), "Sent");
     }
 }

@@ -23,8 +23,10 @@ pub struct Entry {
     pub registration: Registration,
     /// The name the delegation is listed under.
     pub name: String,
-    /// The head of delegation's badge name.
+    /// The head of delegation's registered name.
     pub head: Option<String>,
+    /// The head's Latin badge name, where it differs from the registered one.
+    pub head_badge: Option<String>,
     /// Folded text the search looks in.
     search: String,
     /// Protocol rank and folded name.
@@ -42,6 +44,7 @@ impl Entry {
         let mut entry = Entry {
             name: String::new(),
             head: None,
+            head_badge: None,
             search: String::new(),
             protocol_key: (0, String::new()),
             head_folded: String::new(),
@@ -79,8 +82,9 @@ impl Entry {
         let head = r
             .members
             .iter()
-            .find(|m| m.category == HEAD_OF_DELEGATION)
-            .map(Member::badge_text);
+            .find(|m| m.category == HEAD_OF_DELEGATION);
+        self.head_badge = head.and_then(badge_beside);
+        let head = head.map(registered_name);
         self.name = protocol::listed_name(&r.delegation);
         self.search = search_text(&self.reference, r);
         self.protocol_key = protocol::delegation_key(&r.delegation);
@@ -100,6 +104,28 @@ impl Entry {
             .cmp(&other.protocol_key)
             .then_with(|| self.reference.cmp(&other.reference))
     }
+}
+
+/// A person's name as registered: honorific, given names, family name.
+pub fn registered_name(m: &Member) -> String {
+    [m.honorific.trim(), m.given_names.trim(), m.family_name.trim()]
+        .into_iter()
+        .filter(|n| !n.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The Latin badge name, shown beside the registered name only where it
+/// says something else (a name registered in another script, a shorter
+/// form).
+pub fn badge_beside(m: &Member) -> Option<String> {
+    let badge = m.badge_text();
+    let plain = [m.given_names.trim(), m.family_name.trim()]
+        .into_iter()
+        .filter(|n| !n.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!badge.is_empty() && badge != plain).then_some(badge)
 }
 
 /// Entries from the list endpoint, each knowing its place in protocol order.

@@ -34,12 +34,13 @@ impl Tab {
         }
     }
 
-    pub const fn label(self) -> &'static str {
+    /// Its name's catalogue key.
+    pub const fn label_key(self) -> &'static str {
         match self {
-            Tab::Dashboard => "Dashboard",
-            Tab::Delegations => "Delegations",
-            Tab::Participants => "List of participants",
-            Tab::Badges => "Badges",
+            Tab::Dashboard => "org.tab.dashboard",
+            Tab::Delegations => "org.tab.delegations",
+            Tab::Participants => "org.tab.participants",
+            Tab::Badges => "org.tab.badges",
         }
     }
 }

@@ -76,7 +76,14 @@ impl Dist {
             self.files
                 .iter()
                 .filter(|f| f.role.starts_with("organiser-") && f.role != "organiser-page")
-                .map(|f| (format!("`{}` (organisers only)", f.name), f.sizes)),
+                .map(|f| {
+                    let note = if f.role == "organiser-i18n" {
+                        "organisers only, on demand"
+                    } else {
+                        "organisers only"
+                    };
+                    (format!("`{}` ({note})", f.name), f.sizes)
+                }),
         );
         rows.extend(
             self.catalogues()
@@ -321,6 +328,19 @@ fn organiser_files(dist: &Path, compiled: Compiled) -> Result<Vec<DistFile>> {
         "css",
         &read(&page_css_path)?,
     )?;
+    let mut catalogues = Vec::new();
+    let mut catalogue_names = serde_json::Map::new();
+    for (lang, json) in catalogues::build_organiser()? {
+        let file = write_hashed(
+            dist,
+            "organiser-i18n",
+            &format!("accredit-organiser-i18n-{lang}"),
+            "json",
+            json.as_bytes(),
+        )?;
+        catalogue_names.insert(lang.to_string(), file.name.clone().into());
+        catalogues.push(file);
+    }
     let loader_path = root.join("organiser/js/accredit-organiser.js");
     let loader_src = String::from_utf8(read(&loader_path)?)
         .map_err(|e| format!("{} is not UTF-8: {e}", loader_path.display()))?;
@@ -328,6 +348,11 @@ fn organiser_files(dist: &Path, compiled: Compiled) -> Result<Vec<DistFile>> {
     let loader_src = fill(&loader_src, "__ORGANISER_WASM__", &wasm.name)?;
     let loader_src = fill(&loader_src, "__ORGANISER_CSS__", &css.name)?;
     let loader_src = fill(&loader_src, "__ORGANISER_PAGE_CSS__", &page_css.name)?;
+    let loader_src = fill(
+        &loader_src,
+        "\"__ORGANISER_CATALOGUES__\"",
+        &serde_json::Value::Object(catalogue_names).to_string(),
+    )?;
     let loader = write_named(
         dist,
         "organiser-loader",
@@ -348,7 +373,9 @@ fn organiser_files(dist: &Path, compiled: Compiled) -> Result<Vec<DistFile>> {
         "organiser.html",
         page_src.as_bytes(),
     )?;
-    Ok(vec![wasm, glue, css, page_css, loader, page])
+    let mut files = vec![wasm, glue, css, page_css, loader, page];
+    files.extend(catalogues);
+    Ok(files)
 }
 
 pub fn target_dir() -> PathBuf {

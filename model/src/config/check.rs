@@ -52,6 +52,14 @@ fn check_lifecycle(event: &EventConfig, found: &mut Vec<String>) {
     if !event.badge_collection.0.is_empty() {
         check_text(event, "badge_collection", &event.badge_collection, found);
     }
+    // Badges are printed in one of the six languages the organiser view
+    // has names for.
+    if !["ar", "zh", "en", "fr", "ru", "es"].contains(&event.badge_language.as_str()) {
+        found.push(format!(
+            "badge_language {:?} is not one of ar, zh, en, fr, ru, es",
+            event.badge_language
+        ));
+    }
 }
 
 /// Lowercase a–z, digits and inner hyphens: safe in URLs, file names and CSS.

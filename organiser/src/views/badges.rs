@@ -2,11 +2,16 @@
 //! badge name, the delegation, the category in its colour, the photo and a
 //! QR code of the registration reference. Sheets come in batches so a
 //! printer (and the browser) never gets thousands of pages at once.
+//!
+//! Badges are in the event's badge language (`badge_language`), whatever
+//! language the organiser reads: the delegation's name and the category
+//! in it, the person's Latin badge name as registered.
 
 use super::detail::Attachment;
 use super::filters::Filters;
 use crate::app::Ctx;
-use crate::browser;
+use crate::browser::{self, CountryNames};
+use crate::i18n;
 use crate::qr;
 use crate::roster::Participant;
 use accredit_model::review::Status;
@@ -30,6 +35,7 @@ pub fn Badges() -> impl IntoView {
         })
     });
     let per_batch = PER_SHEET * SHEETS_PER_BATCH;
+    let t = ctx.i18n();
     let batches = move || badges.with(|b| b.len().div_ceil(per_batch).max(1));
     let current = move || batch.get().min(batches() - 1);
     let sheets = move || {
@@ -47,25 +53,27 @@ pub fn Badges() -> impl IntoView {
     };
     view! {
         <section class="org-badges" aria-labelledby="org-badges-title">
-            <h2 id="org-badges-title" class="org-h2 org-screen-only">"Badges"</h2>
+            <h2 id="org-badges-title" class="org-h2 org-screen-only">{t.t("org.tab.badges")}</h2>
             <div class="org-screen-only">
                 <Filters/>
-                <p class="org-hint">"Rejected and withdrawn registrations get no badge. Print on A4 at 100% scale, without headers and footers."</p>
+                <p class="org-hint">{t.t("org.badges.hint")}</p>
                 <div class="org-list__tools">
                     <div class="org-field">
-                        <label class="org-label" for="org-batch">"Sheets"</label>
+                        <label class="org-label" for="org-batch">{t.t("org.badges.sheets")}</label>
                         <select class="org-select" id="org-batch" on:change=move |ev| batch.set(event_target_value(&ev).parse().unwrap_or(0))>
                             {move || {
                                 let total = badges.with(Vec::len);
+                                let t = ctx.i18n();
                                 (0..batches()).map(|b| {
-                                    let first = b * per_batch + 1;
-                                    let last = ((b + 1) * per_batch).min(total);
-                                    view! { <option value=b.to_string() selected=move || current() == b>{format!("Badges {first} to {last} of {total}")}</option> }
+                                    let first = t.number(b * per_batch + 1);
+                                    let last = t.number(((b + 1) * per_batch).min(total));
+                                    let label = t.tf("org.badges.batch", &[("first", &first), ("last", &last), ("total", &t.number(total))]);
+                                    view! { <option value=b.to_string() selected=move || current() == b>{label}</option> }
                                 }).collect_view()
                             }}
                         </select>
                     </div>
-                    <button type="button" class="org-button" on:click=move |_| browser::print()>"Print the badges"</button>
+                    <button type="button" class="org-button" on:click=move |_| browser::print()>{t.t("org.badges.print")}</button>
                 </div>
             </div>
             <div class="org-sheets" part="badge-sheets">
@@ -95,19 +103,32 @@ fn Badge(participant: Participant) -> impl IntoView {
     });
     let colour = ctx.category_colour(&member.category);
     let ink = ink_on(&colour);
-    let category = ctx.category_label(&member.category);
+    let t = ctx.i18n();
+    // The badge's own language, not the organiser's.
+    let (lang, delegation, category) = ctx.event.with_value(|e| {
+        let lang = e.badge_language.clone();
+        let names = CountryNames::new(&lang);
+        let delegation = i18n::delegation_name(e, &entry.registration.delegation, &names, &lang);
+        let category = e
+            .category(&member.category)
+            .map_or_else(|| member.category.clone(), |c| c.label.get(&lang).to_owned());
+        (lang, delegation, category)
+    });
+    let dir = if lang == "ar" { "rtl" } else { "ltr" };
     let code = qr::encode(&entry.reference);
+    let photo_label = t.tf("org.photo_of", &[("name", &member.badge_text())]);
+    let qr_label = t.tf("org.badges.qr", &[("reference", &entry.reference)]);
     view! {
-        <article class="org-badge" style:--badge-colour=colour style:--badge-ink=ink>
+        <article class="org-badge" lang=lang dir=dir style:--badge-colour=colour style:--badge-ink=ink>
             <div class="org-badge__photo">
-                {member.photo.clone().map(|id| view! { <Attachment id=id label=format!("Photo of {}", member.badge_text()) image=true/> })}
+                {member.photo.clone().map(|id| view! { <Attachment id=id label=photo_label image=true/> })}
             </div>
             <div class="org-badge__text">
-                <p class="org-badge__name">{member.badge_text()}</p>
-                <p class="org-badge__delegation">{entry.name.clone()}</p>
+                <p class="org-badge__name" dir="ltr">{member.badge_text()}</p>
+                <p class="org-badge__delegation">{delegation}</p>
             </div>
             {code.map(|q| view! {
-                <svg class="org-badge__qr" viewBox=format!("0 0 {0} {0}", q.size) role="img" aria-label=format!("QR code {}", entry.reference)>
+                <svg class="org-badge__qr" viewBox=format!("0 0 {0} {0}", q.size) role="img" aria-label=qr_label>
                     <rect width="100%" height="100%" fill="#fff"/>
                     <path d=q.path fill="#000"/>
                 </svg>

@@ -14,20 +14,22 @@ pub fn Dashboard() -> impl IntoView {
         ctx.entries
             .with(|e| ctx.event.with_value(|ev| roster::counts(e, ev)))
     });
+    let t = ctx.i18n();
     let closes = ctx.event.with_value(|e| e.registration_closes_on);
     let days = browser::today().days_until(closes);
+    let on = t.date(closes);
     let deadline = match days {
-        d if d < 0 => format!("Registration closed on {}.", browser::format_date(closes)),
-        0 => "Registration closes today.".to_owned(),
-        1 => format!(
-            "1 day until registration closes ({}).",
-            browser::format_date(closes)
-        ),
-        d => format!(
-            "{d} days until registration closes ({}).",
-            browser::format_date(closes)
+        d if d < 0 => t.tf("org.dashboard.closed", &[("date", &on)]),
+        0 => t.t("org.dashboard.closes_today"),
+        d => t.tf(
+            &format!(
+                "org.dashboard.closes_in.{}",
+                browser::plural_category(&t.lang, d as usize)
+            ),
+            &[("n", &t.number(d as usize)), ("date", &on)],
         ),
     };
+    let closed = days < 0;
     let show = move |status: &'static str| {
         move |_| {
             ctx.set_view(|v| {
@@ -37,30 +39,31 @@ pub fn Dashboard() -> impl IntoView {
             })
         }
     };
+    let number = move |n: usize| ctx.i18n().number(n);
     view! {
         <section class="org-dashboard" aria-labelledby="org-dashboard-title">
-            <h2 id="org-dashboard-title" class="org-visually-hidden">"Dashboard"</h2>
-            <p class="org-deadline" class:org-deadline--closed=move || days < 0>{deadline}</p>
+            <h2 id="org-dashboard-title" class="org-visually-hidden">{t.t("org.tab.dashboard")}</h2>
+            <p class="org-deadline" class:org-deadline--closed=closed>{deadline}</p>
             <div class="org-cards">
                 <div class="org-card">
-                    <p class="org-card__number">{move || counts.with(|c| c.registrations)}</p>
-                    <p class="org-card__label">"registrations"</p>
-                    <p class="org-card__detail">"Withdrawn not counted"</p>
+                    <p class="org-card__number">{move || number(counts.with(|c| c.registrations))}</p>
+                    <p class="org-card__label">{t.t("org.dashboard.registrations")}</p>
+                    <p class="org-card__detail">{t.t("org.dashboard.withdrawn_not_counted")}</p>
                 </div>
                 <div class="org-card">
-                    <p class="org-card__number">{move || counts.with(|c| c.participants)}</p>
-                    <p class="org-card__label">"participants"</p>
-                    <p class="org-card__detail">"Withdrawn not counted"</p>
+                    <p class="org-card__number">{move || number(counts.with(|c| c.participants))}</p>
+                    <p class="org-card__label">{t.t("org.dashboard.participants")}</p>
+                    <p class="org-card__detail">{t.t("org.dashboard.withdrawn_not_counted")}</p>
                 </div>
                 {move || counts.with(|c| c.by_status.iter().map(|(status, registrations, participants)| {
                     let (status, registrations, participants) = (*status, *registrations, *participants);
                     view! {
                         <div class="org-card" data-status=status.as_str()>
-                            <p class="org-card__number">{registrations}</p>
-                            <p class="org-card__label">{status_label(status)}</p>
-                            <p class="org-card__detail">{format!("{participants} participants")}</p>
+                            <p class="org-card__number">{number(registrations)}</p>
+                            <p class="org-card__label">{ctx.i18n().status(status)}</p>
+                            <p class="org-card__detail">{ctx.i18n().count("org.dashboard.participants_n", participants)}</p>
                             <button type="button" class="org-link" on:click=show(status.as_str())>
-                                {format!("Show {}", status_label(status).to_lowercase())}
+                                {ctx.i18n().t(&format!("org.dashboard.show.{}", status.as_str()))}
                             </button>
                         </div>
                     }
@@ -68,8 +71,8 @@ pub fn Dashboard() -> impl IntoView {
             </div>
             <div class="org-columns">
                 <table class="org-table org-table--compact">
-                    <caption>"Participants by accreditation category"<span class="org-caption-note">" (rejected and withdrawn registrations not counted)"</span></caption>
-                    <thead><tr><th scope="col">"Category"</th><th scope="col" class="org-num">"Participants"</th></tr></thead>
+                    <caption>{t.t("org.dashboard.by_category")}<span class="org-caption-note">" "{t.t("org.dashboard.not_counted")}</span></caption>
+                    <thead><tr><th scope="col">{t.t("org.field.category")}</th><th scope="col" class="org-num">{t.t("org.dashboard.participants_heading")}</th></tr></thead>
                     <tbody>
                         {move || counts.with(|c| c.by_category.iter().map(|(id, n)| {
                             // Through the CSSOM (`style:`), which a host CSP without
@@ -78,46 +81,22 @@ pub fn Dashboard() -> impl IntoView {
                             view! {
                                 <tr>
                                     <th scope="row"><span class="org-swatch" style:background-color=colour></span>{ctx.category_label(id)}</th>
-                                    <td class="org-num">{*n}</td>
+                                    <td class="org-num">{number(*n)}</td>
                                 </tr>
                             }
                         }).collect_view())}
                     </tbody>
                 </table>
                 <table class="org-table org-table--compact">
-                    <caption>"Delegations by kind"<span class="org-caption-note">" (rejected and withdrawn registrations not counted)"</span></caption>
-                    <thead><tr><th scope="col">"Kind"</th><th scope="col" class="org-num">"Delegations"</th></tr></thead>
+                    <caption>{t.t("org.dashboard.by_kind")}<span class="org-caption-note">" "{t.t("org.dashboard.not_counted")}</span></caption>
+                    <thead><tr><th scope="col">{t.t("org.field.kind")}</th><th scope="col" class="org-num">{t.t("org.tab.delegations")}</th></tr></thead>
                     <tbody>
                         {move || counts.with(|c| c.by_kind.iter().map(|(kind, n)| view! {
-                            <tr><th scope="row">{kind_label(*kind)}</th><td class="org-num">{*n}</td></tr>
+                            <tr><th scope="row">{ctx.i18n().kind(*kind)}</th><td class="org-num">{number(*n)}</td></tr>
                         }).collect_view())}
                     </tbody>
                 </table>
             </div>
         </section>
-    }
-}
-
-pub fn status_label(status: accredit_model::review::Status) -> &'static str {
-    use accredit_model::review::Status;
-    match status {
-        Status::Pending => "Pending",
-        Status::Approved => "Approved",
-        Status::Rejected => "Rejected",
-        Status::ChangesRequested => "Changes requested",
-        Status::Withdrawn => "Withdrawn",
-    }
-}
-
-pub fn kind_label(kind: accredit_model::DelegationKind) -> &'static str {
-    use accredit_model::DelegationKind as K;
-    match kind {
-        K::MemberState => "Member State",
-        K::ObserverState => "Observer State",
-        K::IntergovernmentalOrganisation => "Intergovernmental organisation",
-        K::UnEntity => "United Nations entity",
-        K::Ngo => "Non-governmental organisation",
-        K::Media => "Media",
-        K::Other => "Other",
     }
 }

@@ -1,13 +1,11 @@
 //! The delegations table: filters, exports, sortable columns, rows that
 //! expand to show their members, pages of 50, and the registration detail.
 
-use super::dashboard::status_label;
 use super::detail::Detail;
 use super::exports::Exports;
 use super::filters::Filters;
 use crate::app::Ctx;
-use crate::browser;
-use crate::roster::SortBy;
+use crate::roster::{self, SortBy};
 use accredit_model::review::protocol;
 use leptos::prelude::*;
 
@@ -25,7 +23,7 @@ pub fn Delegations() -> impl IntoView {
         Some(id) => view! { <Detail id=id/> }.into_any(),
         None => view! {
             <section aria-labelledby="org-delegations-title">
-                <h2 id="org-delegations-title" class="org-h2">"Delegations"</h2>
+                <h2 id="org-delegations-title" class="org-h2">{ctx.t("org.tab.delegations")}</h2>
                 <Filters/>
                 <Exports/>
                 <Table/>
@@ -50,22 +48,34 @@ fn Table() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // Named, not written inline: an unbraced `>` in a `view!` attribute
+    // ends the tag there.
+    let on_first = move || page() == 0;
+    let on_last = move || page() + 1 >= pages();
     let expanded = RwSignal::new(Vec::<String>::new());
+    let t = ctx.i18n();
+    let where_ = move || {
+        let t = ctx.i18n();
+        t.tf(
+            "org.pages.where",
+            &[("page", &t.number(page() + 1)), ("pages", &t.number(pages()))],
+        )
+    };
     view! {
         <table class="org-table org-table--delegations" part="table">
-            <caption class="org-visually-hidden">"Delegations, " {move || format!("page {} of {}", page() + 1, pages())}</caption>
+            <caption class="org-visually-hidden">{t.t("org.tab.delegations")}", "{where_}</caption>
             <colgroup>
                 <col class="org-col--name"/><col class="org-col--head"/><col class="org-col--members"/>
                 <col class="org-col--status"/><col class="org-col--submitted"/><col class="org-col--actions"/>
             </colgroup>
             <thead>
                 <tr>
-                    <SortHeader by=SortBy::Name label="Country or organisation"/>
-                    <SortHeader by=SortBy::Head label="Head of delegation"/>
-                    <SortHeader by=SortBy::Members label="Members" numeric=true/>
-                    <SortHeader by=SortBy::Status label="Status"/>
-                    <SortHeader by=SortBy::Submitted label="Submitted"/>
-                    <th scope="col"><span class="org-visually-hidden">"Actions"</span></th>
+                    <SortHeader by=SortBy::Name label=t.t("org.table.name")/>
+                    <SortHeader by=SortBy::Head label=t.t("org.table.head")/>
+                    <SortHeader by=SortBy::Members label=t.t("org.table.members") numeric=true/>
+                    <SortHeader by=SortBy::Status label=t.t("org.field.status")/>
+                    <SortHeader by=SortBy::Submitted label=t.t("org.table.submitted")/>
+                    <th scope="col"><span class="org-visually-hidden">{t.t("org.table.actions")}</span></th>
                 </tr>
             </thead>
             <For
@@ -77,20 +87,20 @@ fn Table() -> impl IntoView {
             />
         </table>
         {move || ctx.selection.with(Vec::is_empty).then(|| view! {
-            <p class="org-empty">"No delegation matches these filters."</p>
+            <p class="org-empty">{ctx.t("org.table.empty")}</p>
         })}
-        <nav class="org-pages" aria-label="Pages">
-            <button type="button" class="org-button org-button--secondary" disabled=move || page() == 0
-                on:click=move |_| ctx.set_view(|v| v.page = page().saturating_sub(1))>"Previous page"</button>
-            <span class="org-pages__where">{move || format!("Page {} of {}", page() + 1, pages())}</span>
-            <button type="button" class="org-button org-button--secondary" disabled=move || page() + 1 >= pages()
-                on:click=move |_| ctx.set_view(|v| v.page = page() + 1)>"Next page"</button>
+        <nav class="org-pages" aria-label=t.t("org.pages.label")>
+            <button type="button" class="org-button org-button--secondary" disabled=on_first
+                on:click=move |_| ctx.set_view(|v| v.page = page().saturating_sub(1))>{t.t("org.pages.previous")}</button>
+            <span class="org-pages__where">{where_}</span>
+            <button type="button" class="org-button org-button--secondary" disabled=on_last
+                on:click=move |_| ctx.set_view(|v| v.page = page() + 1)>{t.t("org.pages.next")}</button>
         </nav>
     }
 }
 
 #[component]
-fn SortHeader(by: SortBy, label: &'static str, #[prop(optional)] numeric: bool) -> impl IntoView {
+fn SortHeader(by: SortBy, label: String, #[prop(optional)] numeric: bool) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let sort = move || ctx.view.with(|v| v.sort);
     let aria = move || {
@@ -129,21 +139,24 @@ fn Row(index: usize, expanded: RwSignal<Vec<String>>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     // Only what the row shows: cloning whole registrations for every row of
     // every keystroke's results would be wasted work.
-    let (id, name, reference, head, status, amended, created_at, count) =
+    let t = ctx.i18n();
+    let (id, name, reference, head, head_badge, status, amended, created_at, count) =
         ctx.entries.with_untracked(|e| {
             let entry = &e[index];
             (
                 entry.id.clone(),
-                entry.name.clone(),
+                ctx.event
+                    .with_value(|ev| t.delegation(ev, &entry.registration.delegation)),
                 entry.reference.clone(),
                 entry.head.clone().unwrap_or_else(|| "—".into()),
+                entry.head_badge.clone(),
                 entry.status,
                 entry.amended,
                 entry.created_at.clone(),
                 entry.registration.members.len(),
             )
         });
-    let submitted = browser::format_timestamp(&created_at);
+    let submitted = t.timestamp(&created_at);
     let members_id = format!("org-members-{id}");
     let is_open = {
         let id = id.clone();
@@ -164,7 +177,7 @@ fn Row(index: usize, expanded: RwSignal<Vec<String>>) -> impl IntoView {
         let id = id.clone();
         move |_| ctx.set_view(|v| v.open = Some(id.clone()))
     };
-    let label = format!("Members of {name}");
+    let label = t.tf("org.table.members_of", &[("name", &name)]);
     view! {
         <tbody class="org-row">
             <tr>
@@ -174,22 +187,22 @@ fn Row(index: usize, expanded: RwSignal<Vec<String>>) -> impl IntoView {
                         <span class="org-expand__icon" aria-hidden="true"></span>
                         {name.clone()}
                     </button>
-                    <span class="org-reference">{reference}</span>
+                    <span class="org-reference" dir="ltr">{reference}</span>
                 </th>
-                <td>{head}</td>
-                <td class="org-num">{count}</td>
+                <td>{head}{head_badge.map(|b| view! { " " <span class="org-badge-name" dir="ltr">{b}</span> })}</td>
+                <td class="org-num">{t.number(count)}</td>
                 <td>
-                    <span class="org-status" data-status=status.as_str()>{status_label(status)}</span>
+                    <span class="org-status" data-status=status.as_str()>{t.status(status)}</span>
                     // A tag of its own, in words: the delegation changed the
                     // registration since an organiser last decided on it.
                     {amended.then(|| view! {
-                        " "<span class="org-status org-tag" data-tag="amended">"Amended"</span>
+                        " "<span class="org-status org-tag" data-tag="amended">{t.t("org.amended")}</span>
                     })}
                 </td>
                 <td>{submitted}</td>
                 <td>
                     <button type="button" class="org-link" on:click=open_detail>
-                        "Review" <span class="org-visually-hidden">{format!(" {name}")}</span>
+                        {t.t("org.table.review")} <span class="org-visually-hidden">{format!(" {name}")}</span>
                     </button>
                 </td>
             </tr>
@@ -219,18 +232,22 @@ fn Members(index: usize, label: String) -> impl IntoView {
         .into_iter()
         .map(|i| {
             let m = &members[i];
-            let name = format!("{} {} {}", m.honorific, m.given_names, m.family_name)
-                .trim()
-                .to_owned();
+            let name = roster::registered_name(m);
+            let badge = roster::badge_beside(m);
             let category = ctx.category_label(&m.category);
             let (function, email) = (m.function.clone(), m.email.clone());
-            view! { <tr><th scope="row">{name}</th><td>{category}</td><td>{function}</td><td>{email}</td></tr> }
+            view! {
+                <tr>
+                    <th scope="row">{name}{badge.map(|b| view! { " " <span class="org-badge-name" dir="ltr">{b}</span> })}</th>
+                    <td>{category}</td><td>{function}</td><td><bdi dir="ltr">{email}</bdi></td>
+                </tr>
+            }
         })
         .collect_view();
     view! {
         <table class="org-table org-table--nested">
             <caption class="org-visually-hidden">{label}</caption>
-            <thead><tr><th scope="col">"Name"</th><th scope="col">"Category"</th><th scope="col">"Function"</th><th scope="col">"E-mail"</th></tr></thead>
+            <thead><tr><th scope="col">{ctx.t("org.field.name")}</th><th scope="col">{ctx.t("org.field.category")}</th><th scope="col">{ctx.t("org.field.function")}</th><th scope="col">{ctx.t("org.field.email")}</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
     }

@@ -3,7 +3,6 @@
 //! request changes, reject) with a note, the versions, the messages sent
 //! about it (and a new manage link), and the audit trail.
 
-use super::dashboard::{kind_label, status_label};
 use crate::api::ApiError;
 use crate::app::Ctx;
 use crate::browser;
@@ -12,7 +11,9 @@ use accredit_model::api::{
     Decision as DecisionBody, MessageInfo, RegistrationDetail, problem_code,
 };
 use accredit_model::review::{Status, protocol};
-use accredit_model::{Member, country};
+use crate::i18n::I18n;
+use crate::roster;
+use accredit_model::Member;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -35,11 +36,14 @@ impl Shown {
             let api = ctx.api.get_value();
             match api.detail(&ctx.token_now(), &id).await {
                 Ok(fresh) => {
-                    ctx.announce.set(format!(
-                        "{} reloaded: version {}, {}.",
-                        fresh.reference,
-                        fresh.version,
-                        status_label(fresh.status).to_lowercase()
+                    let t = ctx.i18n();
+                    ctx.announce.set(t.tf(
+                        "org.detail.reloaded",
+                        &[
+                            ("reference", &fresh.reference),
+                            ("version", &t.number(fresh.version as usize)),
+                            ("status", &t.status(fresh.status)),
+                        ],
                     ));
                     self.show(ctx, fresh);
                 }
@@ -87,10 +91,10 @@ pub fn Detail(id: String) -> impl IntoView {
     view! {
         <section class="org-detail" aria-labelledby="org-detail-title">
             <button node_ref=back type="button" class="org-back" on:click=move |_| ctx.set_view(|v| v.open = None)>
-                "Back to the delegations"
+                {ctx.t("org.detail.back")}
             </button>
             {move || match shown.detail.get() {
-                None => view! { <p role="status">"Loading the registration…"</p> }.into_any(),
+                None => view! { <p role="status">{ctx.t("org.detail.loading")}</p> }.into_any(),
                 Some(Err(message)) => view! { <p class="org-problem" role="alert">{message}</p> }.into_any(),
                 Some(Ok(loaded)) => view! { <Loaded loaded=loaded shown=shown/> }.into_any(),
             }}
@@ -106,15 +110,19 @@ fn text(value: &str) -> String {
     }
 }
 
-fn country_name(code: &str) -> String {
+fn country_name(t: &I18n, code: &str) -> String {
     if code.is_empty() {
         return "—".into();
     }
-    country::english_name(code).map_or_else(|| code.to_owned(), |n| format!("{n} ({code})"))
+    format!("{} ({code})", t.country(code))
 }
 
-fn date(d: Option<accredit_model::Date>) -> String {
-    d.map_or_else(|| "—".into(), browser::format_date)
+fn date(t: &I18n, d: Option<accredit_model::Date>) -> String {
+    d.map_or_else(|| "—".into(), |d| t.date(d))
+}
+
+fn yes_no(t: &I18n, yes: bool) -> String {
+    t.t(if yes { "org.yes" } else { "org.no" })
 }
 
 #[component]
@@ -122,8 +130,10 @@ fn Loaded(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let r = loaded.registration.clone();
     let d = &r.delegation;
-    let name = protocol::listed_name(d);
+    let t = ctx.i18n();
     let event = ctx.event.get_value();
+    let name = t.delegation(&event, d);
+    let lang = t.lang.clone();
     let order = protocol::member_order(&event, &r.members);
     let sessions = move |ids: &[String]| {
         let names: Vec<String> = ids
@@ -133,7 +143,7 @@ fn Loaded(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
                     .sessions
                     .iter()
                     .find(|s| &s.id == id)
-                    .map_or_else(|| id.clone(), |s| s.label.get("en").to_owned())
+                    .map_or_else(|| id.clone(), |s| s.label.get(&lang).to_owned())
             })
             .collect();
         if names.is_empty() {
@@ -166,50 +176,50 @@ fn Loaded(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
     view! {
         <h2 node_ref=title id="org-detail-title" class="org-h2" tabindex="-1">{name.clone()}</h2>
         <p class="org-detail__meta">
-            <span class="org-reference">{loaded.reference.clone()}</span>
-            " · "<span class="org-status" data-status=loaded.status.as_str()>{status_label(loaded.status)}</span>
-            {amended_since.map(|_| view! { " "<span class="org-status org-tag" data-tag="amended">"Amended"</span> })}
-            {format!(" · version {}", loaded.version)}
-            " · submitted "{browser::format_timestamp(&loaded.created_at)}
+            <span class="org-reference" dir="ltr">{loaded.reference.clone()}</span>
+            " · "<span class="org-status" data-status=loaded.status.as_str()>{t.status(loaded.status)}</span>
+            {amended_since.map(|_| view! { " "<span class="org-status org-tag" data-tag="amended">{ctx.t("org.amended")}</span> })}
+            " · "{t.tf("org.detail.version", &[("version", &t.number(loaded.version as usize))])}
+            " · "{t.tf("org.detail.submitted", &[("when", &t.timestamp(&loaded.created_at))])}
         </p>
         <Changes loaded=loaded.clone()/>
         <Decision loaded=loaded.clone() shown=shown/>
-        <h3 class="org-h3">"Delegation"</h3>
+        <h3 class="org-h3">{t.t("org.change.section.delegation")}</h3>
         <dl class="org-answers">
-            <dt>"Kind"</dt><dd>{kind_label(d.kind)}</dd>
-            <dt>"Country"</dt><dd>{country_name(d.country.as_deref().unwrap_or(""))}</dd>
-            <dt>"Organisation"</dt><dd>{text(d.organisation.as_deref().unwrap_or(""))}</dd>
-            <dt>"Credentials letter"</dt>
+            <dt>{t.t("org.field.kind")}</dt><dd>{t.kind(d.kind)}</dd>
+            <dt>{t.t("org.field.country")}</dt><dd>{country_name(&t, d.country.as_deref().unwrap_or(""))}</dd>
+            <dt>{t.t("org.field.organisation")}</dt><dd>{text(d.organisation.as_deref().unwrap_or(""))}</dd>
+            <dt>{t.t("org.field.credentials_letter")}</dt>
             <dd>{match letter {
                 Some(id) => view! { <Attachment id=id label=format!("credentials-letter-{}", loaded.reference) image=false/> }.into_any(),
                 None => view! { "—" }.into_any(),
             }}</dd>
-            <dt>"Form language"</dt><dd>{r.language.clone()}</dd>
-            <dt>"Agreed to data processing"</dt><dd>{if r.consent.data_processing { "Yes" } else { "No" }}</dd>
-            <dt>"Agreed to be in the list of participants"</dt><dd>{if r.consent.participant_list { "Yes" } else { "No" }}</dd>
+            <dt>{t.t("org.change.section.language")}</dt><dd>{r.language.clone()}</dd>
+            <dt>{t.t("org.field.data_processing")}</dt><dd>{yes_no(&t, r.consent.data_processing)}</dd>
+            <dt>{t.t("org.field.participant_list")}</dt><dd>{yes_no(&t, r.consent.participant_list)}</dd>
         </dl>
-        <h3 class="org-h3">"Focal point"</h3>
+        <h3 class="org-h3">{t.t("org.change.section.focal_point")}</h3>
         <dl class="org-answers">
-            <dt>"Name"</dt><dd>{format!("{} {}", r.focal_point.given_names, r.focal_point.family_name)}</dd>
-            <dt>"E-mail"</dt><dd>{r.focal_point.email.clone()}</dd>
-            <dt>"Phone"</dt><dd>{text(&r.focal_point.phone)}</dd>
+            <dt>{t.t("org.field.name")}</dt><dd>{format!("{} {}", r.focal_point.given_names, r.focal_point.family_name)}</dd>
+            <dt>{t.t("org.field.email")}</dt><dd><bdi dir="ltr">{r.focal_point.email.clone()}</bdi></dd>
+            <dt>{t.t("org.field.phone")}</dt><dd><bdi dir="ltr">{text(&r.focal_point.phone)}</bdi></dd>
         </dl>
-        <h3 class="org-h3">{format!("Members ({})", r.members.len())}</h3>
+        <h3 class="org-h3">{t.tf("org.detail.members", &[("n", &t.number(r.members.len()))])}</h3>
         <div class="org-members">{members}</div>
         <History loaded=loaded.clone()/>
         <Messages id=loaded.id.clone() messages=loaded.messages.clone()/>
-        <h3 class="org-h3">"Audit trail"</h3>
+        <h3 class="org-h3">{t.t("org.detail.audit")}</h3>
         {if loaded.audit.is_empty() {
-            view! { <p>"No decision yet."</p> }.into_any()
+            view! { <p>{t.t("org.detail.no_decision")}</p> }.into_any()
         } else {
             view! {
                 <ol class="org-audit">
                     {loaded.audit.iter().map(|a| {
-                        let who = if a.by.label.trim().is_empty() { "an organiser".to_owned() } else { a.by.label.clone() };
+                        let who = if a.by.label.trim().is_empty() { t.t("org.detail.an_organiser") } else { a.by.label.clone() };
                         view! {
                             <li>
-                                <p><strong>{format!("{} → {}", status_label(a.from), status_label(a.to))}</strong>
-                                   {format!(" by {who}, {}", browser::format_timestamp(&a.at))}</p>
+                                <p><strong>{format!("{} → {}", t.status(a.from), t.status(a.to))}</strong>
+                                   " "{t.tf("org.detail.by", &[("who", &who), ("when", &t.timestamp(&a.at))])}</p>
                                 {(!a.note.is_empty()).then(|| view! { <p class="org-audit__note">{a.note.clone()}</p> })}
                             </li>
                         }
@@ -227,18 +237,22 @@ fn Changes(loaded: RegistrationDetail) -> impl IntoView {
     if loaded.changes.is_empty() {
         return ().into_any();
     }
+    let t = expect_context::<Ctx>().i18n();
     let compared = loaded.reviewed_version.map(|reviewed| {
-        format!(
-            "Version {} compared with version {reviewed}, the last one decided on.",
-            loaded.version
+        t.tf(
+            "org.detail.compared",
+            &[
+                ("version", &t.number(loaded.version as usize)),
+                ("reviewed", &t.number(reviewed as usize)),
+            ],
         )
     });
     view! {
         <section class="org-changes org-notice" aria-labelledby="org-changes-title">
-            <h3 id="org-changes-title" class="org-h3">"What changed since the last decision"</h3>
+            <h3 id="org-changes-title" class="org-h3">{t.t("org.detail.changes")}</h3>
             {compared.map(|text| view! { <p class="org-hint">{text}</p> })}
             <ul class="org-changes__list">
-                {loaded.changes.iter().map(|c| view! { <li>{lifecycle::describe(c)}</li> }).collect_view()}
+                {loaded.changes.iter().map(|c| view! { <li>{lifecycle::describe(&t, c)}</li> }).collect_view()}
             </ul>
         </section>
     }
@@ -248,23 +262,24 @@ fn Changes(loaded: RegistrationDetail) -> impl IntoView {
 /// The versions: when, by whom, what.
 #[component]
 fn History(loaded: RegistrationDetail) -> impl IntoView {
+    let t = expect_context::<Ctx>().i18n();
     view! {
-        <h3 class="org-h3" id="org-history-title">"History"</h3>
+        <h3 class="org-h3" id="org-history-title">{t.t("org.detail.history")}</h3>
         {if loaded.history.is_empty() {
-            view! { <p>"No history yet."</p> }.into_any()
+            view! { <p>{t.t("org.detail.no_history")}</p> }.into_any()
         } else {
             view! {
                 <table class="org-table org-table--compact" aria-labelledby="org-history-title">
                     <thead>
-                        <tr><th scope="col">"When"</th><th scope="col">"Version"</th><th scope="col">"By"</th><th scope="col">"What"</th></tr>
+                        <tr><th scope="col">{t.t("org.detail.when")}</th><th scope="col">{t.t("org.detail.version_heading")}</th><th scope="col">{t.t("org.detail.by_heading")}</th><th scope="col">{t.t("org.detail.what")}</th></tr>
                     </thead>
                     <tbody>
                         {loaded.history.iter().map(|h| view! {
                             <tr>
-                                <td>{browser::format_timestamp(&h.at)}</td>
-                                <td class="org-num">{h.version}</td>
-                                <td>{lifecycle::author_label(h.by)}</td>
-                                <th scope="row">{lifecycle::history_what(h)}</th>
+                                <td>{t.timestamp(&h.at)}</td>
+                                <td class="org-num">{t.number(h.version as usize)}</td>
+                                <td>{lifecycle::author_label(&t, h.by)}</td>
+                                <th scope="row">{lifecycle::history_what(&t, h)}</th>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -296,20 +311,14 @@ fn Messages(id: String, messages: Vec<MessageInfo>) -> impl IntoView {
             let token = ctx.token_now();
             match api.send_manage_link(&token, &id).await {
                 Ok(link) => {
-                    let _ = sent.try_set(Some(format!(
-                        "A new manage link is on its way to {}. The link sent before no longer works.",
-                        link.to
-                    )));
+                    let _ = sent.try_set(Some(ctx.i18n().tf("org.messages.sent", &[("to", &link.to)])));
                     // The new message, in the table.
                     if let Ok(fresh) = api.detail(&token, &id).await {
                         let _ = messages.try_set(fresh.messages);
                     }
                 }
                 Err(e) if e.code() == Some(problem_code::MANAGE_PAGE_MISSING) => {
-                    let _ = problem.try_set(Some(
-                        "No manage link can be sent: this event has no manage page. Ask the event's administrator to set one."
-                            .into(),
-                    ));
+                    let _ = problem.try_set(Some(ctx.t("org.messages.no_manage_page")));
                 }
                 Err(e) => {
                     let message = ctx.failed(e);
@@ -319,29 +328,31 @@ fn Messages(id: String, messages: Vec<MessageInfo>) -> impl IntoView {
             let _ = busy.try_set(false);
         });
     };
+    let t = ctx.i18n();
     view! {
-        <h3 class="org-h3" id="org-messages-title">"Messages"</h3>
+        <h3 class="org-h3" id="org-messages-title">{t.t("org.messages.title")}</h3>
         {move || messages.with(|list| if list.is_empty() {
-            view! { <p>"No message yet."</p> }.into_any()
+            view! { <p>{ctx.t("org.messages.none")}</p> }.into_any()
         } else {
             view! {
                 <table class="org-table org-table--messages" aria-labelledby="org-messages-title">
                     <thead>
                         <tr>
-                            <th scope="col">"When"</th><th scope="col">"To"</th><th scope="col">"Subject"</th>
-                            <th scope="col">"Delivery"</th><th scope="col">"Last error"</th>
+                            <th scope="col">{ctx.t("org.detail.when")}</th><th scope="col">{ctx.t("org.messages.to")}</th><th scope="col">{ctx.t("org.messages.subject")}</th>
+                            <th scope="col">{ctx.t("org.messages.delivery")}</th><th scope="col">{ctx.t("org.messages.last_error")}</th>
                         </tr>
                     </thead>
                     <tbody>
                         {list.iter().map(|m| {
+                            let t = ctx.i18n();
                             let delivery = match &m.sent_at {
-                                Some(at) => format!("{}, {}", lifecycle::delivery_text(m), browser::format_timestamp(at)),
-                                None => lifecycle::delivery_text(m),
+                                Some(at) => format!("{}, {}", lifecycle::delivery_text(&t, m), t.timestamp(at)),
+                                None => lifecycle::delivery_text(&t, m),
                             };
                             view! {
                                 <tr>
-                                    <td>{browser::format_timestamp(&m.created_at)}</td>
-                                    <td>{m.to.clone()}</td>
+                                    <td>{t.timestamp(&m.created_at)}</td>
+                                    <td><bdi dir="ltr">{m.to.clone()}</bdi></td>
                                     <th scope="row">{m.subject.clone()}</th>
                                     <td>{delivery}</td>
                                     <td>{text(m.last_error.as_deref().unwrap_or(""))}</td>
@@ -354,11 +365,11 @@ fn Messages(id: String, messages: Vec<MessageInfo>) -> impl IntoView {
         })}
         <div class="org-field">
             <p class="org-hint" id="org-manage-link-hint">
-                "The focal point gets a new link to see, amend or withdraw the registration; the link they had stops working."
+                {t.t("org.messages.hint")}
             </p>
             <button type="button" class="org-button org-button--secondary" aria-describedby="org-manage-link-hint"
                 aria-disabled=move || busy.get().then_some("true") on:click=send>
-                {move || if busy.get() { "Sending…" } else { "Send a new manage link" }}
+                {move || ctx.t(if busy.get() { "org.messages.sending" } else { "org.messages.send" })}
             </button>
             // Both regions are on the page before anything is put in them,
             // so screen readers announce what arrives.
@@ -377,39 +388,40 @@ fn MemberCard(member: Member, sessions: String) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let m = member;
     let document = m.identity_document.clone();
-    let colour = format!(
-        "border-inline-start-color:{}",
-        ctx.category_colour(&m.category)
-    );
+    let colour = ctx.category_colour(&m.category);
+    let t = ctx.i18n();
+    let badge = roster::badge_beside(&m);
     view! {
         <article class="org-member" style:border-inline-start-color=colour>
             <div class="org-member__photo">
                 {match m.photo.clone() {
-                    Some(id) => view! { <Attachment id=id label=format!("Photo of {}", m.badge_text()) image=true/> }.into_any(),
-                    None => view! { <span class="org-member__nophoto">"No photo"</span> }.into_any(),
+                    Some(id) => view! { <Attachment id=id label=t.tf("org.photo_of", &[("name", &m.badge_text())]) image=true/> }.into_any(),
+                    None => view! { <span class="org-member__nophoto">{t.t("org.detail.no_photo")}</span> }.into_any(),
                 }}
             </div>
             <div>
-                <h4 class="org-h4">{format!("{} {} {}", m.honorific, m.given_names, m.family_name).trim().to_owned()}</h4>
+                <h4 class="org-h4">{roster::registered_name(&m)}{badge.map(|b| view! { " " <span class="org-badge-name" dir="ltr">{b}</span> })}</h4>
                 <p class="org-member__category">{ctx.category_label(&m.category)}</p>
                 <dl class="org-answers org-answers--member">
-                    <dt>"Name on badge"</dt><dd>{m.badge_text()}</dd>
-                    <dt>"Function"</dt><dd>{text(&m.function)}</dd>
-                    <dt>"Institution"</dt><dd>{text(&m.institution)}</dd>
-                    <dt>"Nationality"</dt><dd>{country_name(&m.nationality)}</dd>
-                    <dt>"E-mail"</dt><dd>{text(&m.email)}</dd>
-                    <dt>"Phone"</dt><dd>{text(&m.phone)}</dd>
-                    <dt>"Identity document"</dt>
-                    <dd>{document.map_or_else(|| "—".to_owned(), |doc| format!(
-                        "{:?} {}, issued by {}, valid until {}",
-                        doc.kind, doc.number, country_name(&doc.issuing_country), date(doc.expires_on)
-                    ))}</dd>
-                    <dt>"Date of birth"</dt><dd>{date(m.date_of_birth)}</dd>
-                    <dt>"Sessions"</dt><dd>{sessions}</dd>
-                    <dt>"Visa letter"</dt><dd>{if m.visa_letter { "Requested" } else { "Not requested" }}</dd>
-                    <dt>"Travel"</dt><dd>{format!("{} to {}", date(m.arrival_date), date(m.departure_date))}</dd>
-                    <dt>"Dietary needs"</dt><dd>{text(&m.dietary)}</dd>
-                    <dt>"Accessibility needs"</dt><dd>{text(&m.accessibility)}</dd>
+                    <dt>{t.t("org.field.badge_name")}</dt><dd dir="ltr">{m.badge_text()}</dd>
+                    <dt>{t.t("org.field.function")}</dt><dd>{text(&m.function)}</dd>
+                    <dt>{t.t("org.field.institution")}</dt><dd>{text(&m.institution)}</dd>
+                    <dt>{t.t("org.field.nationality")}</dt><dd>{country_name(&t, &m.nationality)}</dd>
+                    <dt>{t.t("org.field.email")}</dt><dd><bdi dir="ltr">{text(&m.email)}</bdi></dd>
+                    <dt>{t.t("org.field.phone")}</dt><dd><bdi dir="ltr">{text(&m.phone)}</bdi></dd>
+                    <dt>{t.t("org.field.identity_document")}</dt>
+                    <dd>{document.map(|doc| t.tf("org.detail.document", &[
+                        ("kind", &t.t(&format!("org.document.{}", doc.kind.as_str()))),
+                        ("number", &format!("\u{2066}{}\u{2069}", doc.number)),
+                        ("country", &country_name(&t, &doc.issuing_country)),
+                        ("date", &date(&t, doc.expires_on)),
+                    ])).unwrap_or_else(|| "—".to_owned())}</dd>
+                    <dt>{t.t("org.field.date_of_birth")}</dt><dd>{date(&t, m.date_of_birth)}</dd>
+                    <dt>{t.t("org.field.sessions")}</dt><dd>{sessions}</dd>
+                    <dt>{t.t("org.field.visa_letter")}</dt><dd>{t.t(if m.visa_letter { "org.detail.requested" } else { "org.detail.not_requested" })}</dd>
+                    <dt>{t.t("org.field.travel")}</dt><dd>{t.tf("org.detail.travel", &[("from", &date(&t, m.arrival_date)), ("to", &date(&t, m.departure_date))])}</dd>
+                    <dt>{t.t("org.field.dietary")}</dt><dd>{text(&m.dietary)}</dd>
+                    <dt>{t.t("org.field.accessibility")}</dt><dd>{text(&m.accessibility)}</dd>
                 </dl>
             </div>
         </article>
@@ -437,10 +449,10 @@ pub fn Attachment(id: String, label: String, image: bool) -> impl IntoView {
     });
     move || {
         match url.get() {
-        None => view! { <span class="org-muted">"Loading…"</span> }.into_any(),
+        None => view! { <span class="org-muted">{ctx.t("org.loading")}</span> }.into_any(),
         Some(Err(message)) => view! { <span class="org-problem">{message}</span> }.into_any(),
         Some(Ok(u)) if image => view! { <img class="org-photo" src=u alt=label.clone()/> }.into_any(),
-        Some(Ok(u)) => view! { <a class="org-link" href=u download=label.clone()>"Download the credentials letter"</a> }.into_any(),
+        Some(Ok(u)) => view! { <a class="org-link" href=u download=label.clone()>{ctx.t("org.detail.download_letter")}</a> }.into_any(),
     }
     }
 }
@@ -460,9 +472,9 @@ enum Refusal {
 /// The note a decision needs: what to say when it is missing.
 fn note_missing(to: Status) -> &'static str {
     if to == Status::Rejected {
-        "Enter a note saying why the registration is rejected"
+        "org.decision.note_missing_reject"
     } else {
-        "Enter a note saying what the delegation must change"
+        "org.decision.note_missing_changes"
     }
 }
 
@@ -473,14 +485,12 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
         .into_iter()
         .filter(|s| loaded.status.can_change_to(*s))
         .collect();
+    let t = ctx.i18n();
     if options.is_empty() {
         let why = if loaded.status == Status::Withdrawn {
-            "The delegation withdrew this registration; no decision can be made.".to_owned()
+            t.t("org.decision.withdrawn")
         } else {
-            format!(
-                "This registration is {}; the decision is final.",
-                status_label(loaded.status).to_lowercase()
-            )
+            t.tf("org.decision.final", &[("status", &t.status(loaded.status))])
         };
         return view! { <p class="org-notice">{why}</p> }.into_any();
     }
@@ -518,7 +528,7 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
         }
         refusal.set(None);
         let Some(to) = choice.get_untracked() else {
-            choice_error.set(Some("Choose approve, request changes or reject".into()));
+            choice_error.set(Some(ctx.t("org.decision.choose")));
             request_animation_frame(move || {
                 if let Some(el) = first.get_untracked() {
                     let _ = el.focus();
@@ -529,7 +539,7 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
         choice_error.set(None);
         let text = note.get_untracked().trim().to_owned();
         if to.needs_note() && text.is_empty() {
-            note_error.set(Some(note_missing(to).into()));
+            note_error.set(Some(ctx.t(note_missing(to))));
             focus_note();
             return;
         }
@@ -546,7 +556,7 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
             match api.decide(&ctx.token_now(), &id, &body).await {
                 Ok(updated) => {
                     ctx.announce
-                        .set(format!("{reference}: {}", status_label(updated.status)));
+                        .set(format!("{reference}: {}", ctx.i18n().status(updated.status)));
                     ctx.host.with_value(|h| {
                         h.emit(
                             "accredit:status-changed",
@@ -563,13 +573,11 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
                     let code = e.code().unwrap_or_default().to_owned();
                     match code.as_str() {
                         problem_code::NOTE_REQUIRED => {
-                            let _ = note_error.try_set(Some(note_missing(to).into()));
+                            let _ = note_error.try_set(Some(ctx.t(note_missing(to))));
                             focus_note();
                         }
                         problem_code::NOTE_TOO_LONG => {
-                            let _ = note_error.try_set(Some(
-                                "The note is too long; shorten it and save again".into(),
-                            ));
+                            let _ = note_error.try_set(Some(ctx.t("org.decision.note_too_long")));
                             focus_note();
                         }
                         problem_code::PRECONDITION_FAILED => {
@@ -606,14 +614,8 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
             <div role="alert" class="org-live">
                 {move || refusal.get().map(|r| {
                     let (message, reload) = match r {
-                        Refusal::Stale => (
-                            "The delegation changed this registration after you opened it, so your decision was not saved. Reload the registration to see what changed, then decide again.".to_owned(),
-                            true,
-                        ),
-                        Refusal::NotAllowed => (
-                            "This decision is no longer possible: the registration's status changed meanwhile. Reload the registration to see where it stands.".to_owned(),
-                            true,
-                        ),
+                        Refusal::Stale => (ctx.t("org.decision.stale"), true),
+                        Refusal::NotAllowed => (ctx.t("org.decision.not_allowed"), true),
                         Refusal::Other(message) => (message, false),
                     };
                     view! {
@@ -621,7 +623,7 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
                             <p>{message}</p>
                             {reload.then(|| view! {
                                 <button node_ref=reload_ref type="button" class="org-button org-button--secondary"
-                                    on:click=move |_| shown.reload(ctx)>"Reload the registration"</button>
+                                    on:click=move |_| shown.reload(ctx)>{ctx.t("org.decision.reload")}</button>
                             })}
                         </div>
                     }
@@ -629,17 +631,17 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
             </div>
             <div class="org-field" class:org-field--error=move || choice_error.with(Option::is_some)>
                 <fieldset class="org-fieldset" aria-describedby=move || choice_error.with(Option::is_some).then_some("org-decision-error")>
-                    <legend class="org-legend">"Decision"</legend>
+                    <legend class="org-legend">{t.t("org.decision.title")}</legend>
                     {move || choice_error.get().map(|e| view! {
-                        <p class="org-error" id="org-decision-error"><span class="org-visually-hidden">"Error: "</span>{e}</p>
+                        <p class="org-error" id="org-decision-error"><span class="org-visually-hidden">{ctx.t("org.error_prefix")}" "</span>{e}</p>
                     })}
                     {options.into_iter().enumerate().map(|(n, s)| {
                         let input_id = format!("org-decision-{}", s.as_str());
-                        let label = match s {
-                            Status::Approved => "Approve",
-                            Status::ChangesRequested => "Request changes",
-                            _ => "Reject",
-                        };
+                        let label = t.t(match s {
+                            Status::Approved => "org.decision.approve",
+                            Status::ChangesRequested => "org.decision.request_changes",
+                            _ => "org.decision.reject",
+                        });
                         let node = if n == 0 { first } else { NodeRef::new() };
                         view! {
                             <div class="org-radio">
@@ -652,12 +654,12 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
                 </fieldset>
             </div>
             <div class="org-field" class:org-field--error=move || note_error.with(Option::is_some)>
-                <label class="org-label" for="org-note">"Note"</label>
+                <label class="org-label" for="org-note">{t.t("org.decision.note")}</label>
                 <p class="org-hint" id="org-note-hint">
-                    "Sent to the delegation's focal point and kept in the audit trail. Required when you request changes or reject: say what must change, or why."
+                    {t.t("org.decision.note_hint")}
                 </p>
                 {move || note_error.get().map(|e| view! {
-                    <p class="org-error" id="org-note-error"><span class="org-visually-hidden">"Error: "</span>{e}</p>
+                    <p class="org-error" id="org-note-error"><span class="org-visually-hidden">{ctx.t("org.error_prefix")}" "</span>{e}</p>
                 })}
                 <textarea node_ref=note_ref class="org-textarea" id="org-note" rows="3" maxlength="2000"
                     aria-describedby=note_described
@@ -666,7 +668,7 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
                     on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             </div>
             <button type="submit" class="org-button" aria-disabled=move || busy.get().then_some("true")>
-                {move || if busy.get() { "Saving…" } else { "Save decision" }}
+                {move || ctx.t(if busy.get() { "org.decision.saving" } else { "org.decision.save" })}
             </button>
         </form>
     }

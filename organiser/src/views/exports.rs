@@ -30,7 +30,10 @@ pub fn Exports() -> impl IntoView {
             let _ = progress.try_set(None);
             match result {
                 Ok(()) => {
-                    let text = format!("{} downloaded.", what.label());
+                    let text = ctx.i18n().tf(
+                        "org.export.done",
+                        &[("file", &ctx.t(what.label_key()))],
+                    );
                     ctx.announce.set(text.clone());
                     ctx.host
                         .with_value(|h| h.emit("accredit:exported", &[("file", what.path())]));
@@ -44,22 +47,22 @@ pub fn Exports() -> impl IntoView {
     };
     view! {
         <div class="org-exports" part="exports">
-            <h3 class="org-h3">"Export"</h3>
-            <p class="org-hint">{move || if ctx.view.with(|v| v.filtered()) {
-                "With the filters above applied, in protocol order."
+            <h3 class="org-h3">{ctx.t("org.export.title")}</h3>
+            <p class="org-hint">{move || ctx.t(if ctx.view.with(|v| v.filtered()) {
+                "org.export.filtered"
             } else {
-                "Every registration, in protocol order."
-            }}</p>
+                "org.export.everything"
+            })}</p>
             <div class="org-exports__buttons">
                 {Export::ALL.into_iter().map(|what| view! {
                     <button type="button" class="org-button org-button--secondary"
                         aria-disabled=move || progress.get().is_some().then_some("true")
-                        on:click=move |_| start(what)>{what.label()}</button>
+                        on:click=move |_| start(what)>{ctx.t(what.label_key())}</button>
                 }).collect_view()}
             </div>
             {move || progress.get().map(|p| view! {
                 <div class="org-progress">
-                    <label for="org-export-progress">"Preparing the export…"</label>
+                    <label for="org-export-progress">{ctx.t("org.export.preparing")}</label>
                     <progress id="org-export-progress" max="1" value=p></progress>
                 </div>
             })}

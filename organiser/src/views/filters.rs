@@ -1,17 +1,20 @@
 //! Search and filters, shared by the delegations table, the list of
 //! participants and the badge sheets. They change the URL hash, and every
-//! keystroke filters at once (the whole event is in memory).
+//! keystroke filters at once (the whole event is in memory). Because they
+//! carry over from tab to tab, each tab says which filters are on.
 
-use super::dashboard::{kind_label, status_label};
 use crate::app::Ctx;
+use crate::i18n::I18n;
+use crate::view_state::ViewState;
 use accredit_model::review::Status;
-use accredit_model::{DelegationKind, country};
+use accredit_model::{DelegationKind, EventConfig};
 use leptos::prelude::*;
 
 #[component]
 pub fn Filters() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let set = move |change: fn(&mut crate::view_state::ViewState, String)| {
+    let t = ctx.i18n();
+    let set = move |change: fn(&mut ViewState, String)| {
         move |ev: leptos::ev::Event| {
             let value = event_target_value(&ev);
             ctx.set_view(|v| {
@@ -20,7 +23,7 @@ pub fn Filters() -> impl IntoView {
             });
         }
     };
-    // Countries that registered, by English name.
+    // Countries that registered, by name in the interface's language.
     let countries = Memo::new(move |_| {
         let mut codes: Vec<String> = ctx.entries.with(|e| {
             e.iter()
@@ -29,38 +32,32 @@ pub fn Filters() -> impl IntoView {
         });
         codes.sort();
         codes.dedup();
-        let mut named: Vec<(String, String)> = codes
-            .into_iter()
-            .map(|c| (country::english_name(&c).unwrap_or(&c).to_owned(), c))
-            .collect();
-        named.sort();
+        let t = ctx.i18n();
+        let mut named: Vec<(String, String)> =
+            codes.into_iter().map(|c| (t.country(&c), c)).collect();
+        named.sort_by(|a, b| t.compare(&a.0, &b.0));
         named
     });
     let categories: Vec<(String, String)> = ctx.event.with_value(|e| {
         e.categories
             .iter()
-            .map(|c| (c.id.clone(), c.label.get("en").to_owned()))
+            .map(|c| (c.id.clone(), c.label.get(&t.lang).to_owned()))
             .collect()
     });
-    let value = move |get: fn(&crate::view_state::ViewState) -> String| move || ctx.view.with(get);
+    let value = move |get: fn(&ViewState) -> String| move || ctx.view.with(get);
     let summary = move || {
         let delegations = ctx.selection.with(Vec::len);
         let participants: usize = ctx.selection.with(|s| {
             ctx.entries
                 .with(|e| s.iter().map(|&i| e[i].registration.members.len()).sum())
         });
-        format!(
-            "{delegations} {} · {participants} {}",
-            if delegations == 1 {
-                "delegation"
-            } else {
-                "delegations"
-            },
-            if participants == 1 {
-                "participant"
-            } else {
-                "participants"
-            }
+        let t = ctx.i18n();
+        t.tf(
+            "org.filters.count",
+            &[
+                ("delegations", &t.count("org.count.delegations", delegations)),
+                ("participants", &t.count("org.count.participants", participants)),
+            ],
         )
     };
     // Announce the count once typing pauses, not on every keystroke.
@@ -81,8 +78,8 @@ pub fn Filters() -> impl IntoView {
     view! {
         <div role="search" class="org-filters" part="filters">
             <div class="org-field org-field--search">
-                <label class="org-label" for="org-q">"Search"</label>
-                <p class="org-hint" id="org-q-hint">"Reference, delegation, names or e-mail addresses"</p>
+                <label class="org-label" for="org-q">{t.t("org.filters.search")}</label>
+                <p class="org-hint" id="org-q-hint">{t.t("org.filters.search_hint")}</p>
                 <input
                     class="org-input"
                     id="org-q"
@@ -94,30 +91,30 @@ pub fn Filters() -> impl IntoView {
                 />
             </div>
             <div class="org-field">
-                <label class="org-label" for="org-status">"Status"</label>
+                <label class="org-label" for="org-status">{t.t("org.field.status")}</label>
                 <select class="org-select" id="org-status" prop:value=value(|v| v.status.clone()) on:change=set(|v, x| v.status = x)>
-                    <option value="">"Any status"</option>
-                    {Status::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{status_label(s)}</option> }).collect_view()}
+                    <option value="">{t.t("org.filters.any_status")}</option>
+                    {Status::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{t.status(s)}</option> }).collect_view()}
                 </select>
             </div>
             <div class="org-field">
-                <label class="org-label" for="org-kind">"Kind"</label>
+                <label class="org-label" for="org-kind">{t.t("org.field.kind")}</label>
                 <select class="org-select" id="org-kind" prop:value=value(|v| v.kind.clone()) on:change=set(|v, x| v.kind = x)>
-                    <option value="">"Any kind"</option>
-                    {DelegationKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{kind_label(k)}</option> }).collect_view()}
+                    <option value="">{t.t("org.filters.any_kind")}</option>
+                    {DelegationKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{t.kind(k)}</option> }).collect_view()}
                 </select>
             </div>
             <div class="org-field">
-                <label class="org-label" for="org-category">"Category"</label>
+                <label class="org-label" for="org-category">{t.t("org.field.category")}</label>
                 <select class="org-select" id="org-category" prop:value=value(|v| v.category.clone()) on:change=set(|v, x| v.category = x)>
-                    <option value="">"Any category"</option>
+                    <option value="">{t.t("org.filters.any_category")}</option>
                     {categories.into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
                 </select>
             </div>
             <div class="org-field">
-                <label class="org-label" for="org-country">"Country"</label>
+                <label class="org-label" for="org-country">{t.t("org.field.country")}</label>
                 <select class="org-select" id="org-country" prop:value=value(|v| v.country.clone()) on:change=set(|v, x| v.country = x)>
-                    <option value="">"Any country"</option>
+                    <option value="">{t.t("org.filters.any_country")}</option>
                     {move || countries.get().into_iter().map(|(name, code)| view! { <option value=code>{name}</option> }).collect_view()}
                 </select>
             </div>
@@ -132,19 +129,82 @@ pub fn Filters() -> impl IntoView {
                                 v.page = 0;
                             });
                         }/>
-                    <label for="org-amended">"Amended since last decision"</label>
+                    <label for="org-amended">{t.t("org.filters.amended")}</label>
                 </div>
-                <p class="org-hint" id="org-amended-hint">"Changed by the delegation after an organiser decided"</p>
+                <p class="org-hint" id="org-amended-hint">{t.t("org.filters.amended_hint")}</p>
             </div>
             <div class="org-filters__end">
                 <p class="org-filters__count">{summary}</p>
-                <button
-                    type="button"
-                    class="org-button org-button--secondary"
-                    disabled=move || !ctx.view.with(|v| v.filtered())
-                    on:click=move |_| ctx.set_view(crate::view_state::ViewState::clear_filters)
-                >"Clear filters"</button>
             </div>
         </div>
+        <ActiveFilters/>
     }
+}
+
+/// The filters in force, in words, with "Clear filters": they carry over
+/// from tab to tab, so a search typed on one tab never silently shortens
+/// the list or the badges on another.
+#[component]
+pub fn ActiveFilters() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let t = ctx.i18n();
+    let active = move || {
+        let t = ctx.i18n();
+        ctx.view
+            .with(|v| ctx.event.with_value(|e| describe(v, e, &t)))
+    };
+    view! {
+        <div class="org-active" part="active-filters">
+            {move || {
+                let active = active();
+                if active.is_empty() {
+                    view! { <p class="org-active__none">{ctx.t("org.filters.none")}</p> }.into_any()
+                } else {
+                    view! {
+                        <p class="org-active__title" id="org-active-title">{ctx.t("org.filters.active")}</p>
+                        <ul class="org-active__list" aria-labelledby="org-active-title">
+                            {active.into_iter().map(|f| view! { <li class="org-tag">{f}</li> }).collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                }
+            }}
+            <button
+                type="button"
+                class="org-button org-button--secondary"
+                disabled=move || !ctx.view.with(ViewState::filtered)
+                on:click=move |_| ctx.set_view(ViewState::clear_filters)
+            >{t.t("org.filters.clear")}</button>
+        </div>
+    }
+}
+
+/// Each filter in force, as "Status: Pending" (empty when none is).
+pub fn describe(v: &ViewState, event: &EventConfig, t: &I18n) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut one = |label: &str, value: String| {
+        out.push(t.tf(
+            "org.filters.one",
+            &[("filter", &t.t(label)), ("value", &value)],
+        ));
+    };
+    if !v.q.trim().is_empty() {
+        one("org.filters.search", t.tf("org.quoted", &[("text", v.q.trim())]));
+    }
+    if let Some(s) = Status::ALL.into_iter().find(|s| s.as_str() == v.status) {
+        one("org.field.status", t.status(s));
+    }
+    if let Some(k) = DelegationKind::ALL.into_iter().find(|k| k.as_str() == v.kind) {
+        one("org.field.kind", t.kind(k));
+    }
+    if !v.category.is_empty() {
+        one("org.field.category", t.category(event, &v.category));
+    }
+    if !v.country.is_empty() {
+        one("org.field.country", t.country(&v.country));
+    }
+    if v.amended {
+        out.push(t.t("org.filters.amended"));
+    }
+    out
 }

@@ -11,7 +11,8 @@ pub fn SignIn() -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let title = ctx.event.with_value(|e| e.name.get("en").to_owned());
+    let t = ctx.i18n();
+    let title = ctx.event.with_value(|e| e.name.get(&t.lang).to_owned());
     Effect::new(move |_| {
         if let Some(el) = input.get() {
             let _ = el.focus();
@@ -28,7 +29,7 @@ pub fn SignIn() -> impl IntoView {
             .unwrap_or_default();
         let token = token.trim().to_owned();
         if token.is_empty() {
-            error.set(Some("Enter your organiser token".into()));
+            error.set(Some(ctx.t("org.sign_in.token_missing")));
             focus(input);
             return;
         }
@@ -42,11 +43,11 @@ pub fn SignIn() -> impl IntoView {
                     ready(&ctx);
                 }
                 Err(ApiError::SignedOut) => {
-                    let _ = error.try_set(Some("This token is not accepted for this event. Check that you copied all of it.".into()));
+                    let _ = error.try_set(Some(ctx.t("org.sign_in.token_refused")));
                     focus(input);
                 }
                 Err(other) => {
-                    let _ = error.try_set(Some(other.message()));
+                    let _ = error.try_set(Some(other.message(&ctx.i18n())));
                     focus(input);
                 }
             }
@@ -56,18 +57,21 @@ pub fn SignIn() -> impl IntoView {
     view! {
         <div class="org org-sign-in" part="organiser">
             <p class="org-header__event">{title}</p>
-            <h1 class="org-header__title">"Sign in to review registrations"</h1>
+            <div class="org-sign-in__top">
+                <h1 class="org-header__title">{t.t("org.sign_in.title")}</h1>
+                <crate::app::LanguageSwitcher/>
+            </div>
             {move || ctx.signed_out_reason.get().map(|reason| view! {
                 <p class="org-notice" role="status">{reason}</p>
             })}
             <form on:submit=submit novalidate>
                 <div class="org-field" class:org-field--error=move || error.with(Option::is_some)>
-                    <label class="org-label" for="org-token">"Organiser token"</label>
+                    <label class="org-label" for="org-token">{t.t("org.sign_in.token")}</label>
                     <p class="org-hint" id="org-token-hint">
-                        "The conference secretariat gives each organiser a token for this event. It is kept in this browser tab only, until you sign out or close it."
+                        {t.t("org.sign_in.token_hint")}
                     </p>
                     {move || error.get().map(|e| view! {
-                        <p class="org-error" id="org-token-error"><span class="org-visually-hidden">"Error: "</span>{e}</p>
+                        <p class="org-error" id="org-token-error"><span class="org-visually-hidden">{ctx.t("org.error_prefix")}" "</span>{e}</p>
                     })}
                     <input
                         node_ref=input
@@ -82,7 +86,7 @@ pub fn SignIn() -> impl IntoView {
                     />
                 </div>
                 <button type="submit" class="org-button" aria-disabled=move || busy.get().then_some("true")>
-                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                    {move || ctx.t(if busy.get() { "org.sign_in.busy" } else { "org.sign_in.submit" })}
                 </button>
             </form>
         </div>

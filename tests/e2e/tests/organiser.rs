@@ -500,3 +500,99 @@ async fn photos_and_credentials_letters_are_fetched_with_the_token() {
     b.screenshot("organiser-detail").await;
     b.close().await;
 }
+
+/// The references of the delegations on the current page, and the page
+/// indicator ("Page 2 of 3").
+async fn page_shown(b: &Browser) -> (Vec<String>, String) {
+    let shown = org(
+        b,
+        "return [[...root.querySelectorAll('.org-row .org-reference')].map((r) => r.textContent),
+                 (root.querySelector('.org-pages__where') || {}).textContent || ''];",
+    )
+    .await;
+    let references = shown[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_owned())
+        .collect();
+    (references, shown[1].as_str().unwrap().to_owned())
+}
+
+/// The pager's buttons: (label, disabled) for "Previous page" and "Next page".
+async fn pager_buttons(b: &Browser) -> Value {
+    org(
+        b,
+        "return [...root.querySelectorAll('.org-pages button')].map((x) => [x.textContent.trim(), x.disabled]);",
+    )
+    .await
+}
+
+/// Waits for page `n` of 3, with `rows` rows, and returns its references.
+async fn wait_for_page(b: &Browser, n: usize, rows: usize) -> Vec<String> {
+    let want = format!("Page {n} of 3");
+    eventually(&want, WAIT, || async {
+        let (references, where_) = page_shown(b).await;
+        (where_ == want && references.len() == rows).then_some(references)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_pager_reaches_every_delegation_forward_and_back() {
+    let server = TestServer::start_with(
+        accredit_e2e::env_path("ACCREDIT_DIST"),
+        &["--rate-limit", "off"],
+    )
+    .await;
+    // 65 delegations at 25 a page: pages of 25, 25 and 15.
+    let references = seed::seed(&server, 65, 1).await;
+    let b = Browser::start().await;
+    b.client.goto(&server.url("/organiser.html")).await.unwrap();
+    sign_in(&b, &server.organiser_token()).await;
+    wait_for_text(&b, "65registrations").await;
+    press(&b, "Delegations").await;
+
+    let first = wait_for_page(&b, 1, 25).await;
+    assert_eq!(
+        pager_buttons(&b).await,
+        serde_json::json!([["Previous page", true], ["Next page", false]]),
+        "on the first page only “Next page” can be pressed, and it says just that"
+    );
+    press(&b, "Next page").await;
+    let second = wait_for_page(&b, 2, 25).await;
+    assert_eq!(
+        pager_buttons(&b).await,
+        serde_json::json!([["Previous page", false], ["Next page", false]])
+    );
+    press(&b, "Next page").await;
+    let third = wait_for_page(&b, 3, 15).await;
+    assert_eq!(
+        pager_buttons(&b).await,
+        serde_json::json!([["Previous page", false], ["Next page", true]])
+    );
+
+    // Every delegation on exactly one page.
+    let mut seen: Vec<String> = [&first, &second, &third]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    seen.sort();
+    seen.dedup();
+    let mut all = references.clone();
+    all.sort();
+    assert_eq!(seen, all, "the three pages hold the 65 delegations once each");
+
+    // And back again, to the same pages.
+    press(&b, "Previous page").await;
+    assert_eq!(wait_for_page(&b, 2, 25).await, second);
+    press(&b, "Previous page").await;
+    assert_eq!(wait_for_page(&b, 1, 25).await, first);
+    eventually("the URL hash to follow the page", WAIT, || async {
+        let hash = b.client.execute("return location.hash;", vec![]).await.ok()?;
+        (!hash.as_str()?.contains("page=")).then_some(())
+    })
+    .await;
+    b.close().await;
+}
