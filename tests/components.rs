@@ -18,10 +18,37 @@ fn mount() -> HtmlElement {
     host.set_attribute("data-event", "islamabad-tip-som")
         .unwrap();
     document().body().unwrap().append_child(&host).unwrap();
-    let json = serde_json::to_string(&accredit_model::demo::islamabad_tip_som()).unwrap();
+    let json = demo_event_json();
     clear_storage();
     accredit::mount_with_config(host.clone(), &json).unwrap();
     host
+}
+
+/// The demo event moved to some seven weeks after the browser's today, as
+/// the demo page has it: registration and amendments open on any date.
+fn demo_event() -> accredit_model::EventConfig {
+    let now = js_sys::Date::new_0();
+    let today = accredit_model::Date::new(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .expect("the browser's today is a date");
+    accredit_model::demo::islamabad_tip_som_on(today)
+}
+
+fn demo_event_json() -> String {
+    serde_json::to_string(&demo_event()).unwrap()
+}
+
+/// "For example, 22 10 2027": a date as its three fields take it.
+fn example(date: accredit_model::Date) -> String {
+    format!(
+        "For example, {} {} {}",
+        date.day(),
+        date.month(),
+        date.year()
+    )
 }
 
 /// A draft or a manage token from an earlier test must not leak into this one.
@@ -441,7 +468,7 @@ fn mount_managed(mine: accredit_model::api::MyRegistration) -> HtmlElement {
         .unwrap();
     document().body().unwrap().append_child(&host).unwrap();
     clear_storage();
-    let json = serde_json::to_string(&accredit_model::demo::islamabad_tip_som()).unwrap();
+    let json = demo_event_json();
     accredit::mount_managed(host.clone(), &json, "T0k3n", mine).unwrap();
     host
 }
@@ -491,7 +518,7 @@ async fn a_manage_link_leaves_the_address_bar_and_stays_in_the_tab_only() {
     host.set_attribute("data-event", "islamabad-tip-som")
         .unwrap();
     document().body().unwrap().append_child(&host).unwrap();
-    let json = serde_json::to_string(&accredit_model::demo::islamabad_tip_som()).unwrap();
+    let json = demo_event_json();
     accredit::mount_with_config(host.clone(), &json).unwrap();
 
     let location = window.location();
@@ -793,7 +820,7 @@ fn mount_in(lang: &str) -> HtmlElement {
         .unwrap();
     host.set_attribute("lang", lang).unwrap();
     document().body().unwrap().append_child(&host).unwrap();
-    let json = serde_json::to_string(&accredit_model::demo::islamabad_tip_som()).unwrap();
+    let json = demo_event_json();
     clear_storage();
     accredit::mount_with_config(host.clone(), &json).unwrap();
     host
@@ -860,6 +887,7 @@ async fn a_step_change_focuses_the_heading_and_announces_the_step() {
 
 #[wasm_bindgen_test]
 async fn dates_are_three_labelled_numeric_fields_with_one_hint() {
+    let event = demo_event();
     let host = mount();
     settle().await;
     let p = prefix(&host);
@@ -899,8 +927,8 @@ async fn dates_are_three_labelled_numeric_fields_with_one_hint() {
     let expiry = format!("{p}-members-0-identity_document-expires_on");
     assert_eq!(
         text(&host, &format!("#{expiry}-hint")),
-        "For example, 22 10 2027",
-        "the earliest expiry the event accepts"
+        example(event.ends_on.add_months(6)),
+        "the earliest expiry the event accepts: six months after the event"
     );
     assert_eq!(
         get(&host, &format!("#{expiry}-day")).get_attribute("autocomplete"),
@@ -912,7 +940,7 @@ async fn dates_are_three_labelled_numeric_fields_with_one_hint() {
     settle().await;
     assert_eq!(
         text(&host, &format!("#{p}-members-0-arrival_date-hint")),
-        "For example, 20 4 2027"
+        example(event.starts_on)
     );
     assert!(find(&host, &format!("#{p}-members-0-departure_date-year")).is_some());
 }

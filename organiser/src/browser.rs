@@ -4,9 +4,9 @@
 use accredit_model::Date;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::*;
 
 fn window() -> web_sys::Window {
     web_sys::window().expect("the organiser view runs in a browser window")

@@ -10,7 +10,11 @@ use accredit_model::review::Change;
 /// A payload field's name in a sentence ("e-mail address changed"): the
 /// labels of the detail view, in lower case.
 pub fn field_label(t: &I18n, section: &str, field: &str) -> String {
-    let field = if section == "language" { "language" } else { field };
+    let field = if section == "language" {
+        "language"
+    } else {
+        field
+    };
     let key = format!("org.change.field.{field}");
     let label = t.t(&key);
     // A field added to the payload later still reads as words.
@@ -35,9 +39,7 @@ pub fn section_label(t: &I18n, section: &str) -> String {
 /// One change as a sentence.
 pub fn describe(t: &I18n, change: &Change) -> String {
     match change {
-        Change::Section { section, .. } if section == "language" => {
-            t.t("org.change.language")
-        }
+        Change::Section { section, .. } if section == "language" => t.t("org.change.language"),
         Change::Section { section, fields } => t.tf(
             "org.change.fields",
             &[
@@ -105,7 +107,10 @@ fn and_list(t: &I18n, items: impl Iterator<Item = String>) -> String {
         [one] => one.clone(),
         [rest @ .., last] => t.tf(
             "org.list_and",
-            &[("first", &rest.join(&t.t("org.list_comma"))), ("last", last)],
+            &[
+                ("first", &rest.join(&t.t("org.list_comma"))),
+                ("last", last),
+            ],
         ),
     }
 }
@@ -267,7 +272,10 @@ mod tests {
             what,
             summary: String::new(),
         };
-        assert_eq!(history_what(&t, &entry(HistoryKind::Submitted)), "Submitted");
+        assert_eq!(
+            history_what(&t, &entry(HistoryKind::Submitted)),
+            "Submitted"
+        );
         assert_eq!(
             history_what(&t, &entry(HistoryKind::Amended { changes: 1 })),
             "Amended: 1 change"
@@ -277,9 +285,12 @@ mod tests {
             "Amended: 3 changes"
         );
         assert_eq!(
-            history_what(&t, &entry(HistoryKind::Decided {
-                status: Status::ChangesRequested
-            })),
+            history_what(
+                &t,
+                &entry(HistoryKind::Decided {
+                    status: Status::ChangesRequested
+                })
+            ),
             "Decision: Changes requested"
         );
         assert_eq!(

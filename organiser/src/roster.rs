@@ -79,10 +79,7 @@ impl Entry {
     /// The derived fields the list sorts and searches on.
     fn index(&mut self) {
         let r = &self.registration;
-        let head = r
-            .members
-            .iter()
-            .find(|m| m.category == HEAD_OF_DELEGATION);
+        let head = r.members.iter().find(|m| m.category == HEAD_OF_DELEGATION);
         self.head_badge = head.and_then(badge_beside);
         let head = head.map(registered_name);
         self.name = protocol::listed_name(&r.delegation);
@@ -108,11 +105,15 @@ impl Entry {
 
 /// A person's name as registered: honorific, given names, family name.
 pub fn registered_name(m: &Member) -> String {
-    [m.honorific.trim(), m.given_names.trim(), m.family_name.trim()]
-        .into_iter()
-        .filter(|n| !n.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    [
+        m.honorific.trim(),
+        m.given_names.trim(),
+        m.family_name.trim(),
+    ]
+    .into_iter()
+    .filter(|n| !n.is_empty())
+    .collect::<Vec<_>>()
+    .join(" ")
 }
 
 /// The Latin badge name, shown beside the registered name only where it

@@ -88,8 +88,7 @@ const PLURAL_FORMS: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
 /// `key.other`).
 fn plural_base<'a>(english: &Map<String, Value>, key: &'a str) -> Option<&'a str> {
     let (base, form) = key.rsplit_once('.')?;
-    (PLURAL_FORMS.contains(&form) && english.contains_key(&format!("{base}.other")))
-        .then_some(base)
+    (PLURAL_FORMS.contains(&form) && english.contains_key(&format!("{base}.other"))).then_some(base)
 }
 
 /// Like [`problems`], but plurals follow each language's grammar: every
@@ -104,12 +103,19 @@ pub fn organiser_problems(
     let mut problems = Vec::new();
     for (key, en) in english {
         let en = placeholders(en.as_str().unwrap_or_default());
-        match (plural_base(english, key), catalogue.get(key).and_then(Value::as_str)) {
+        match (
+            plural_base(english, key),
+            catalogue.get(key).and_then(Value::as_str),
+        ) {
             (Some(_), None) if !key.ends_with(".other") => {}
             (_, None) => problems.push(format!("{lang}: missing {key}")),
             (plural, Some(text)) => {
                 let got = placeholders(text);
-                let fits = if plural.is_some() { got.is_subset(&en) } else { got == en };
+                let fits = if plural.is_some() {
+                    got.is_subset(&en)
+                } else {
+                    got == en
+                };
                 if !fits {
                     problems.push(format!(
                         "{lang}: {key} has placeholders {got:?}, English has {en:?}"
@@ -121,7 +127,11 @@ pub fn organiser_problems(
     for (key, text) in catalogue.iter().filter(|(k, _)| !english.contains_key(*k)) {
         match plural_base(english, key) {
             Some(base) => {
-                let en = placeholders(english[&format!("{base}.other")].as_str().unwrap_or_default());
+                let en = placeholders(
+                    english[&format!("{base}.other")]
+                        .as_str()
+                        .unwrap_or_default(),
+                );
                 let got = placeholders(text.as_str().unwrap_or_default());
                 if !got.is_subset(&en) {
                     problems.push(format!(
@@ -217,8 +227,10 @@ mod tests {
     fn organiser_plurals_follow_each_language() {
         let en = map(json!({"n.one": "{n} day", "n.other": "{n} days", "b": "Bye"}));
         // Russian: one, few, many, other; "one" may be said without {n}.
-        let ru = map(json!({"n.one": "один день", "n.few": "{n} дня", "n.many": "{n} дней",
-                            "n.other": "{n} дня", "b": "Пока"}));
+        let ru = map(
+            json!({"n.one": "один день", "n.few": "{n} дня", "n.many": "{n} дней",
+                            "n.other": "{n} дня", "b": "Пока"}),
+        );
         assert!(organiser_problems("ru", &en, &ru).is_empty());
         // Chinese has only "other".
         let zh = map(json!({"n.other": "{n} 天", "b": "再见"}));
@@ -227,14 +239,23 @@ mod tests {
 
     #[test]
     fn organiser_catalogues_fail_on_missing_extra_and_changed_placeholders() {
-        let en = map(json!({"n.one": "{n} day", "n.other": "{n} days", "a": "Hi {name}", "b": "Bye"}));
-        let fr = map(json!({"n.one": "{n} jour", "n.few": "{count} jours", "a": "Salut {nom}", "c": "?"}));
+        let en =
+            map(json!({"n.one": "{n} day", "n.other": "{n} days", "a": "Hi {name}", "b": "Bye"}));
+        let fr = map(
+            json!({"n.one": "{n} jour", "n.few": "{count} jours", "a": "Salut {nom}", "c": "?"}),
+        );
         let p = organiser_problems("fr", &en, &fr);
         assert!(p.iter().any(|p| p.contains("missing n.other")), "{p:?}");
         assert!(p.iter().any(|p| p.contains("missing b")), "{p:?}");
-        assert!(p.iter().any(|p| p.contains("c is not an English key")), "{p:?}");
+        assert!(
+            p.iter().any(|p| p.contains("c is not an English key")),
+            "{p:?}"
+        );
         assert!(p.iter().any(|p| p.contains("a has placeholders")), "{p:?}");
-        assert!(p.iter().any(|p| p.contains("n.few has placeholders")), "{p:?}");
+        assert!(
+            p.iter().any(|p| p.contains("n.few has placeholders")),
+            "{p:?}"
+        );
     }
 
     #[test]

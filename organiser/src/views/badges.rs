@@ -109,9 +109,10 @@ fn Badge(participant: Participant) -> impl IntoView {
         let lang = e.badge_language.clone();
         let names = CountryNames::new(&lang);
         let delegation = i18n::delegation_name(e, &entry.registration.delegation, &names, &lang);
-        let category = e
-            .category(&member.category)
-            .map_or_else(|| member.category.clone(), |c| c.label.get(&lang).to_owned());
+        let category = e.category(&member.category).map_or_else(
+            || member.category.clone(),
+            |c| c.label.get(&lang).to_owned(),
+        );
         (lang, delegation, category)
     });
     let dir = if lang == "ar" { "rtl" } else { "ltr" };

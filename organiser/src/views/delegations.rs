@@ -58,7 +58,10 @@ fn Table() -> impl IntoView {
         let t = ctx.i18n();
         t.tf(
             "org.pages.where",
-            &[("page", &t.number(page() + 1)), ("pages", &t.number(pages()))],
+            &[
+                ("page", &t.number(page() + 1)),
+                ("pages", &t.number(pages())),
+            ],
         )
     };
     view! {

@@ -6,14 +6,14 @@
 use crate::api::ApiError;
 use crate::app::Ctx;
 use crate::browser;
+use crate::i18n::I18n;
 use crate::lifecycle;
+use crate::roster;
+use accredit_model::Member;
 use accredit_model::api::{
     Decision as DecisionBody, MessageInfo, RegistrationDetail, problem_code,
 };
 use accredit_model::review::{Status, protocol};
-use crate::i18n::I18n;
-use crate::roster;
-use accredit_model::Member;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -311,7 +311,9 @@ fn Messages(id: String, messages: Vec<MessageInfo>) -> impl IntoView {
             let token = ctx.token_now();
             match api.send_manage_link(&token, &id).await {
                 Ok(link) => {
-                    let _ = sent.try_set(Some(ctx.i18n().tf("org.messages.sent", &[("to", &link.to)])));
+                    let _ = sent.try_set(Some(
+                        ctx.i18n().tf("org.messages.sent", &[("to", &link.to)]),
+                    ));
                     // The new message, in the table.
                     if let Ok(fresh) = api.detail(&token, &id).await {
                         let _ = messages.try_set(fresh.messages);
@@ -490,7 +492,10 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
         let why = if loaded.status == Status::Withdrawn {
             t.t("org.decision.withdrawn")
         } else {
-            t.tf("org.decision.final", &[("status", &t.status(loaded.status))])
+            t.tf(
+                "org.decision.final",
+                &[("status", &t.status(loaded.status))],
+            )
         };
         return view! { <p class="org-notice">{why}</p> }.into_any();
     }
@@ -555,8 +560,10 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
             let api = ctx.api.get_value();
             match api.decide(&ctx.token_now(), &id, &body).await {
                 Ok(updated) => {
-                    ctx.announce
-                        .set(format!("{reference}: {}", ctx.i18n().status(updated.status)));
+                    ctx.announce.set(format!(
+                        "{reference}: {}",
+                        ctx.i18n().status(updated.status)
+                    ));
                     ctx.host.with_value(|h| {
                         h.emit(
                             "accredit:status-changed",

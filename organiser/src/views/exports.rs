@@ -30,10 +30,9 @@ pub fn Exports() -> impl IntoView {
             let _ = progress.try_set(None);
             match result {
                 Ok(()) => {
-                    let text = ctx.i18n().tf(
-                        "org.export.done",
-                        &[("file", &ctx.t(what.label_key()))],
-                    );
+                    let text = ctx
+                        .i18n()
+                        .tf("org.export.done", &[("file", &ctx.t(what.label_key()))]);
                     ctx.announce.set(text.clone());
                     ctx.host
                         .with_value(|h| h.emit("accredit:exported", &[("file", what.path())]));

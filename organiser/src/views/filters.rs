@@ -55,8 +55,14 @@ pub fn Filters() -> impl IntoView {
         t.tf(
             "org.filters.count",
             &[
-                ("delegations", &t.count("org.count.delegations", delegations)),
-                ("participants", &t.count("org.count.participants", participants)),
+                (
+                    "delegations",
+                    &t.count("org.count.delegations", delegations),
+                ),
+                (
+                    "participants",
+                    &t.count("org.count.participants", participants),
+                ),
             ],
         )
     };
@@ -189,12 +195,18 @@ pub fn describe(v: &ViewState, event: &EventConfig, t: &I18n) -> Vec<String> {
         ));
     };
     if !v.q.trim().is_empty() {
-        one("org.filters.search", t.tf("org.quoted", &[("text", v.q.trim())]));
+        one(
+            "org.filters.search",
+            t.tf("org.quoted", &[("text", v.q.trim())]),
+        );
     }
     if let Some(s) = Status::ALL.into_iter().find(|s| s.as_str() == v.status) {
         one("org.field.status", t.status(s));
     }
-    if let Some(k) = DelegationKind::ALL.into_iter().find(|k| k.as_str() == v.kind) {
+    if let Some(k) = DelegationKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == v.kind)
+    {
         one("org.field.kind", t.kind(k));
     }
     if !v.category.is_empty() {

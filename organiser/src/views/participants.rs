@@ -61,7 +61,13 @@ pub fn ParticipantList() -> impl IntoView {
             });
             let mut order: Vec<usize> = (0..groups.len()).collect();
             order.sort_by(|&a, &b| {
-                let rank = |g: usize| entries[groups[g].0].registration.delegation.kind.protocol_rank();
+                let rank = |g: usize| {
+                    entries[groups[g].0]
+                        .registration
+                        .delegation
+                        .kind
+                        .protocol_rank()
+                };
                 rank(a)
                     .cmp(&rank(b))
                     .then_with(|| t.compare(&named[a], &named[b]))

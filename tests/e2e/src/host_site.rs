@@ -31,9 +31,11 @@ impl HostSite {
         api_origin: &str,
         loader_integrity: &str,
     ) -> HostSite {
-        // The third widget's configuration is inline: the demo event, renamed
-        // so a test can tell it from the fetched one.
-        let mut event = accredit_model::demo::islamabad_tip_som();
+        // The third widget's configuration is inline: the demo event on the
+        // server's calendar (open on any date), renamed so a test can tell
+        // it from the fetched one.
+        let today = accredit_server::clock::Clock::system().today();
+        let mut event = accredit_model::demo::islamabad_tip_som_on(today);
         event.name = event.name.clone().with("en", "Inline configuration");
         let inline = serde_json::to_string(&event).expect("the event serialises");
         let dir = tempfile::tempdir().expect("a temporary site");

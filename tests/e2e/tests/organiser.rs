@@ -582,7 +582,10 @@ async fn the_pager_reaches_every_delegation_forward_and_back() {
     seen.dedup();
     let mut all = references.clone();
     all.sort();
-    assert_eq!(seen, all, "the three pages hold the 65 delegations once each");
+    assert_eq!(
+        seen, all,
+        "the three pages hold the 65 delegations once each"
+    );
 
     // And back again, to the same pages.
     press(&b, "Previous page").await;
@@ -590,7 +593,11 @@ async fn the_pager_reaches_every_delegation_forward_and_back() {
     press(&b, "Previous page").await;
     assert_eq!(wait_for_page(&b, 1, 25).await, first);
     eventually("the URL hash to follow the page", WAIT, || async {
-        let hash = b.client.execute("return location.hash;", vec![]).await.ok()?;
+        let hash = b
+            .client
+            .execute("return location.hash;", vec![])
+            .await
+            .ok()?;
         (!hash.as_str()?.contains("page=")).then_some(())
     })
     .await;
