@@ -105,6 +105,8 @@ impl Ctx {
         })
     }
 
+    /// Changes the view state. `change` must not read `self.view` (or
+    /// anything derived from it): the state is locked while it runs.
     pub fn set_view(&self, change: impl FnOnce(&mut ViewState)) {
         self.view.update(change);
     }

@@ -134,7 +134,7 @@ pub fn author_label(t: &I18n, author: Author) -> String {
 pub fn history_what(t: &I18n, entry: &HistoryEntry) -> String {
     match &entry.what {
         HistoryKind::Submitted => t.t("org.history.submitted"),
-        HistoryKind::Amended { changes } => t.count("org.history.amended", *changes as usize),
+        HistoryKind::Amended { changes } => t.count("org.history.amended", *changes),
         HistoryKind::Decided { status } => {
             t.tf("org.history.decided", &[("status", &t.status(*status))])
         }

@@ -52,6 +52,10 @@ fn Table() -> impl IntoView {
     // ends the tag there.
     let on_first = move || page() == 0;
     let on_last = move || page() + 1 >= pages();
+    // The page is read before the view state is updated, never inside the
+    // update: reading a signal while it is being written panics ("already
+    // disposed").
+    let go_to = move |target: usize| ctx.set_view(|v| v.page = target);
     let expanded = RwSignal::new(Vec::<String>::new());
     let t = ctx.i18n();
     let where_ = move || {
@@ -94,10 +98,10 @@ fn Table() -> impl IntoView {
         })}
         <nav class="org-pages" aria-label=t.t("org.pages.label")>
             <button type="button" class="org-button org-button--secondary" disabled=on_first
-                on:click=move |_| ctx.set_view(|v| v.page = page().saturating_sub(1))>{t.t("org.pages.previous")}</button>
+                on:click=move |_| go_to(page().saturating_sub(1))>{t.t("org.pages.previous")}</button>
             <span class="org-pages__where">{where_}</span>
             <button type="button" class="org-button org-button--secondary" disabled=on_last
-                on:click=move |_| ctx.set_view(|v| v.page = page() + 1)>{t.t("org.pages.next")}</button>
+                on:click=move |_| go_to(page() + 1)>{t.t("org.pages.next")}</button>
         </nav>
     }
 }

@@ -1,7 +1,8 @@
 //! Driving the organiser view (`<accredit-organiser>`, in its shadow
 //! root) like a person: by button text, control ids and visible text.
 
-use crate::{Browser, eventually};
+use crate::{Browser, EVENT, TestServer, eventually};
+use fantoccini::wd::PrintConfiguration;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -65,6 +66,12 @@ pub async fn set(b: &Browser, id: &str, value: &str) {
 }
 
 pub async fn sign_in(b: &Browser, token: &str) {
+    sign_in_pressing(b, token, "Sign in").await;
+}
+
+/// Types `token` and presses the sign-in button, labelled `button` in the
+/// view's language.
+pub async fn sign_in_pressing(b: &Browser, token: &str, button: &str) {
     eventually("the sign-in form", WAIT, || async {
         org(b, "return !!(root && root.getElementById('org-token'));")
             .await
@@ -73,7 +80,7 @@ pub async fn sign_in(b: &Browser, token: &str) {
     })
     .await;
     set(b, "org-token", token).await;
-    press(b, "Sign in").await;
+    press(b, button).await;
 }
 
 /// Waits until a button starting with `label` is on screen, then presses it.
@@ -87,4 +94,91 @@ pub async fn press_when_shown(b: &Browser, label: &str) {
     })
     .await;
     press(b, label).await;
+}
+
+/// The count line above the delegations table ("25 delegations").
+pub async fn count_shown(b: &Browser) -> String {
+    org(
+        b,
+        "const c = root.querySelector('.org-filters__count'); return c ? c.textContent : '';",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+/// The server's own count of registrations matching `query`: the oracle
+/// for what the view shows.
+pub async fn total(server: &TestServer, token: &str, query: &str) -> usize {
+    let list: Value = reqwest::Client::new()
+        .get(server.url(&format!("/api/v1/events/{EVENT}/registrations?{query}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list["total"].as_u64().unwrap() as usize
+}
+
+/// Prints the page to PDF (as a person pressing Print would get it) and
+/// keeps it under `$ACCREDIT_ARTIFACTS`.
+pub async fn print_pdf(b: &Browser, name: &str) -> Vec<u8> {
+    let pdf = b
+        .client
+        .print(
+            PrintConfiguration::builder()
+                .background(true)
+                .build()
+                .unwrap(),
+        )
+        .await
+        .expect("the page prints");
+    let dir = std::env::var_os("ACCREDIT_ARTIFACTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.pdf")), &pdf).unwrap();
+    pdf
+}
+
+/// Console errors so far, apart from the 401s of refused tokens (which
+/// tests provoke on purpose).
+pub async fn assert_no_console_errors(b: &Browser, state: &str) {
+    let errors: Vec<_> = b
+        .console_errors()
+        .await
+        .into_iter()
+        .filter(|e| !e.message.contains("401"))
+        .collect();
+    assert!(errors.is_empty(), "console errors ({state}): {errors:?}");
+}
+
+/// No console errors and no axe-core violation in `state`.
+pub async fn assert_accessible(b: &Browser, state: &str) {
+    assert_no_console_errors(b, state).await;
+    let violations = b.axe_violations().await;
+    // axe-core's colour-contrast check writes inline styles, which the
+    // server's CSP refuses and the console reports: its own noise.
+    b.console().await;
+    // One line per rule, with its first few elements.
+    let summary: Vec<String> = violations
+        .iter()
+        .map(|v| {
+            let nodes: Vec<_> = v["nodes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .take(3)
+                .collect();
+            format!("{} ({}): {:?}", v["id"], v["help"], nodes)
+        })
+        .collect();
+    assert!(
+        violations.is_empty(),
+        "axe-core violations in the organiser view ({state}):\n{}",
+        summary.join("\n")
+    );
 }

@@ -2,11 +2,13 @@
 //! through the API, sign-in, filters, a decision, a CSV export checked row
 //! by row, the print views, XSS payloads shown as text, and axe-core.
 
-use accredit_e2e::organiser_view::{org, press, set, sign_in, text, wait_for_text};
+use accredit_e2e::organiser_view::{
+    assert_accessible, assert_no_console_errors, count_shown, org, press, print_pdf, set, sign_in,
+    text, total, wait_for_text,
+};
 use accredit_e2e::seed;
 use accredit_e2e::{Browser, EVENT, TestServer, eventually};
 use accredit_model::review::protocol::fold;
-use fantoccini::wd::PrintConfiguration;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -16,49 +18,6 @@ const WAIT: Duration = Duration::from_secs(30);
 async fn type_search(b: &Browser, text: &str) {
     org(b, "root.getElementById('org-q').focus();").await;
     b.keys(text).await;
-}
-
-async fn count_shown(b: &Browser) -> String {
-    org(
-        b,
-        "const c = root.querySelector('.org-filters__count'); return c ? c.textContent : '';",
-    )
-    .await
-    .as_str()
-    .unwrap_or_default()
-    .to_owned()
-}
-
-async fn total(server: &TestServer, token: &str, query: &str) -> usize {
-    let list: Value = reqwest::Client::new()
-        .get(server.url(&format!("/api/v1/events/{EVENT}/registrations?{query}")))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    list["total"].as_u64().unwrap() as usize
-}
-
-async fn print_pdf(b: &Browser, name: &str) -> Vec<u8> {
-    let pdf = b
-        .client
-        .print(
-            PrintConfiguration::builder()
-                .background(true)
-                .build()
-                .unwrap(),
-        )
-        .await
-        .expect("the page prints");
-    let dir = std::env::var_os("ACCREDIT_ARTIFACTS")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.pdf")), &pdf).unwrap();
-    pdf
 }
 
 /// Splits one CSV record into fields (RFC 4180 quoting).
@@ -78,44 +37,6 @@ fn csv_fields(line: &str) -> Vec<String> {
         }
     }
     fields
-}
-
-/// Console errors so far, apart from the 401s of refused tokens (which
-/// tests provoke on purpose).
-async fn assert_no_console_errors(b: &Browser, state: &str) {
-    let errors: Vec<_> = b
-        .console_errors()
-        .await
-        .into_iter()
-        .filter(|e| !e.message.contains("401"))
-        .collect();
-    assert!(errors.is_empty(), "console errors ({state}): {errors:?}");
-}
-
-async fn assert_accessible(b: &Browser, state: &str) {
-    assert_no_console_errors(b, state).await;
-    let violations = b.axe_violations().await;
-    // axe-core's colour-contrast check writes inline styles, which the
-    // server's CSP refuses and the console reports: its own noise.
-    b.console().await;
-    // One line per rule, with its first few elements.
-    let summary: Vec<String> = violations
-        .iter()
-        .map(|v| {
-            let nodes: Vec<_> = v["nodes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .take(3)
-                .collect();
-            format!("{} ({}): {:?}", v["id"], v["help"], nodes)
-        })
-        .collect();
-    assert!(
-        violations.is_empty(),
-        "axe-core violations in the organiser view ({state}):\n{}",
-        summary.join("\n")
-    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -147,7 +68,7 @@ async fn organisers_filter_decide_export_and_print_500_registrations() {
 
     sign_in(&b, &token).await;
     wait_for_text(&b, "500registrations").await;
-    wait_for_text(&b, "1000participants").await;
+    wait_for_text(&b, "1,000participants").await;
     b.screenshot("organiser-dashboard").await;
     assert_accessible(&b, "dashboard").await;
 
