@@ -212,20 +212,7 @@ fn ascii_digits(text: &str) -> Option<String> {
     if text.is_empty() {
         return None;
     }
-    text.chars().map(ascii_digit).collect()
-}
-
-/// The ASCII digit a digit of Latin, Arabic-Indic, Persian (extended
-/// Arabic-Indic) or full-width script stands for.
-fn ascii_digit(c: char) -> Option<char> {
-    let zero = match c {
-        '0'..='9' => '0',
-        '\u{0660}'..='\u{0669}' => '\u{0660}',
-        '\u{06F0}'..='\u{06F9}' => '\u{06F0}',
-        '\u{FF10}'..='\u{FF19}' => '\u{FF10}',
-        _ => return None,
-    };
-    char::from_digit(c as u32 - zero as u32, 10)
+    text.chars().map(crate::digits::ascii_digit).collect()
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ pub mod country;
 pub mod date;
 pub mod date_parts;
 pub mod demo;
+pub mod digits;
 pub mod error;
 pub mod mask;
 pub mod messages;

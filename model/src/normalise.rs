@@ -31,6 +31,12 @@ fn code(value: String) -> String {
     canonical_country(&text(value))
 }
 
+/// [`text`], with digits of other scripts in ASCII; the separators people
+/// typed are kept (see [`crate::rules::phone::canonical_phone`]).
+fn phone(value: String) -> String {
+    crate::digits::with_ascii_digits(&text(value))
+}
+
 /// Blanks removed before NFC (removing a blank between a letter and a
 /// combining mark would otherwise leave a decomposed pair behind), upper
 /// case if ASCII.
@@ -40,9 +46,11 @@ fn document_number(value: String) -> String {
 
 impl Registration {
     /// The registration with every text in NFC and trimmed, country codes
-    /// upper-cased, and document numbers without blanks and upper-cased.
-    /// Phone numbers and e-mail addresses are only trimmed: phones keep the
-    /// separators people typed (see [`crate::rules::phone::canonical_phone`]).
+    /// upper-cased, document numbers without blanks and upper-cased, and
+    /// digits of other scripts in phone and document numbers written in
+    /// ASCII ([`crate::digits`]). Phones keep the separators people typed
+    /// (see [`crate::rules::phone::canonical_phone`]); e-mail addresses are
+    /// only trimmed.
     /// Idempotent.
     pub fn normalised(self) -> Self {
         Registration {
@@ -73,7 +81,7 @@ impl FocalPoint {
             given_names: text(self.given_names),
             family_name: text(self.family_name),
             email: text(self.email),
-            phone: text(self.phone),
+            phone: phone(self.phone),
         }
     }
 }
@@ -89,7 +97,7 @@ impl Member {
             institution: text(self.institution),
             nationality: code(self.nationality),
             email: text(self.email),
-            phone: text(self.phone),
+            phone: phone(self.phone),
             category: text(self.category),
             identity_document: self.identity_document.map(IdentityDocument::normalised),
             photo: optional(self.photo),
@@ -113,7 +121,8 @@ impl IdentityDocument {
 
 #[cfg(test)]
 mod tests {
-    use crate::test_support::registration;
+    use crate::test_support::{date, event, registration};
+    use crate::validate::validate_contents;
 
     #[test]
     fn composes_trims_and_canonicalises() {
@@ -144,6 +153,23 @@ mod tests {
         let document = m.identity_document.as_ref().unwrap();
         assert_eq!(document.number, "P1234567");
         assert_eq!(document.issuing_country, "AT");
+    }
+
+    #[test]
+    fn digits_typed_on_arabic_persian_or_full_width_keyboards_become_ascii() {
+        let mut r = registration();
+        r.focal_point.phone = "+٩٢ ٥١ ٩٢٠ ١٢٣٤".into();
+        let m = &mut r.members[0];
+        m.phone = "+۹۸ (۲۱) ۶۶۰۰-۰۰۰۰".into();
+        m.identity_document.as_mut().unwrap().number = "p ١٢٣ ４５６７".into();
+        let (event, today) = (event(), date("2027-03-01"));
+        assert_eq!(validate_contents(&r, &event, today), Ok(()), "as typed");
+        let n = r.normalised();
+        assert_eq!(n.focal_point.phone, "+92 51 920 1234");
+        assert_eq!(n.members[0].phone, "+98 (21) 6600-0000");
+        let document = n.members[0].identity_document.as_ref().unwrap();
+        assert_eq!(document.number, "P1234567");
+        assert_eq!(validate_contents(&n, &event, today), Ok(()), "as stored");
     }
 
     #[test]

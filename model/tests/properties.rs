@@ -42,12 +42,18 @@ const SAMPLES: &[&str] = &[
     "i\u{307}",
 ];
 
+/// A phone or document number with digits of any script the model reads.
+const OTHER_SCRIPT_NUMBER: &str =
+    "\\+?[0-9\u{660}-\u{669}\u{6F0}-\u{6F9}\u{FF10}-\u{FF19} A-Za-z().-]{0,20}";
+
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         3 => prop::sample::select(SAMPLES).prop_map(String::from),
         3 => any::<String>(),
         2 => "[a-zA-Z0-9 .@+'’()-]{0,24}",
         1 => "\\PC{0,12}",
+        // Numbers typed on Arabic, Persian and full-width keyboards.
+        1 => OTHER_SCRIPT_NUMBER,
     ]
 }
 
@@ -359,6 +365,7 @@ proptest! {
     fn canonical_phone_of_a_valid_phone_is_valid(number in prop_oneof![
         any::<String>(),
         "\\+[1-9][0-9 ().-]{6,20}",
+        OTHER_SCRIPT_NUMBER,
     ]) {
         if let Some(canonical) = canonical_phone(&number) {
             prop_assert_eq!(check_phone(&canonical), Ok(()));

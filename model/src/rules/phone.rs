@@ -12,10 +12,14 @@ fn is_separator(c: char) -> bool {
 }
 
 /// The E.164 form of `number` (`+` and 8–15 digits, the first not 0) after
-/// removing spaces, hyphens, full stops and parentheses; `None` if it is
-/// not an international number.
+/// removing spaces, hyphens, full stops and parentheses and writing digits
+/// of other scripts in ASCII ([`crate::digits`]); `None` if it is not an
+/// international number.
 pub fn canonical_phone(number: &str) -> Option<String> {
-    let compact: String = number.chars().filter(|c| !is_separator(*c)).collect();
+    let compact: String = crate::digits::with_ascii_digits(number)
+        .chars()
+        .filter(|c| !is_separator(*c))
+        .collect();
     let digits = compact.strip_prefix('+')?;
     let valid = (8..=15).contains(&digits.len())
         && digits.bytes().all(|b| b.is_ascii_digit())
@@ -59,6 +63,11 @@ mod tests {
         );
         assert_eq!(canonical_phone("+12345678").as_deref(), Some("+12345678"));
         assert_eq!(
+            canonical_phone("+٩٢ (٥١) ۱۲۳-４５６７").as_deref(),
+            Some("+92511234567"),
+            "Arabic-Indic, Persian and full-width digits"
+        );
+        assert_eq!(
             canonical_phone("+123456789012345").as_deref(),
             Some("+123456789012345")
         );
@@ -76,7 +85,6 @@ mod tests {
             "+92/51/1234567",
             "++92511234567",
             "+92 51 1234567+",
-            "+٩٢٥١١٢٣٤٥٦٧",
             "+",
         ] {
             assert_eq!(canonical_phone(number), None, "{number}");

@@ -41,11 +41,15 @@ pub fn check_multi_line(text: &str, max: usize) -> Result<(), Violation> {
     check_text(text, max, true)
 }
 
-/// The stored form of a document number: blanks removed, then upper case
-/// if ASCII ("ab 123 4567" → "AB1234567"; non-ASCII input is invalid anyway
+/// The stored form of a document number: blanks removed, digits of other
+/// scripts in ASCII ([`crate::digits`]), then upper case if ASCII
+/// ("ab 123 ٤٥٦٧" → "AB1234567"; other non-ASCII input is invalid anyway
 /// and is left as it is, see [`crate::rules::country::canonical_country`]).
 pub fn canonical_document_number(number: &str) -> String {
-    let compact: String = number.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact: String = crate::digits::with_ascii_digits(number)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     crate::rules::country::upper_if_ascii(&compact)
 }
 
@@ -133,6 +137,9 @@ mod tests {
     #[test]
     fn document_numbers() {
         assert_eq!(canonical_document_number(" ab 123\u{A0}4567 "), "AB1234567");
+        // Arabic-Indic, Persian and full-width digits, as their keyboards type them.
+        assert_eq!(canonical_document_number("ab ١٢٣۴۵６７"), "AB1234567");
+        assert_eq!(code(check_document_number("AB12345٦")), "ok");
         assert_eq!(code(check_document_number("ab 1234567")), "ok");
         assert_eq!(code(check_document_number("A1234")), "ok");
         assert_eq!(code(check_document_number(&"9".repeat(20))), "ok");
@@ -143,7 +150,7 @@ mod tests {
         let invalid = Violation::new(codes::IDENTITY_DOCUMENT_NUMBER_INVALID)
             .with("min", 5)
             .with("max", 20);
-        for bad in ["A123", &"9".repeat(21), "AB-123456", "ÄB123456", "AB12345٦"] {
+        for bad in ["A123", &"9".repeat(21), "AB-123456", "ÄB123456", "AB12345६"] {
             assert_eq!(check_document_number(bad), Err(invalid.clone()), "{bad}");
         }
         assert_eq!(code(check_optional_document_number("")), "ok");

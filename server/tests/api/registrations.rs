@@ -66,6 +66,31 @@ async fn the_stored_payload_is_the_normalised_one() {
 }
 
 #[tokio::test]
+async fn numbers_typed_with_arabic_persian_or_full_width_digits_are_stored_in_ascii() {
+    let server = TestServer::start().await;
+    let mut body = registration();
+    // U+0660.. (Arabic-Indic), U+06F0.. (Persian), U+FF10.. (full width),
+    // written as escapes so the expected ASCII below is plainly different.
+    body["focal_point"]["phone"] = json!("+\u{669}\u{662} \u{665}\u{661} 920 1234");
+    body["members"][0]["phone"] = json!("+\u{6F9}\u{6F8} 21 6600 0000");
+    let document = &mut body["members"][0]["identity_document"];
+    let number = document["number"].as_str().unwrap().to_owned();
+    let (letters, digits) = number.split_at(number.find(|c: char| c.is_ascii_digit()).unwrap());
+    let full_width: String = digits
+        .chars()
+        .map(|d| char::from_u32(0xFF10 + d.to_digit(10).unwrap()).unwrap())
+        .collect();
+    document["number"] = json!(format!("{letters}{full_width}"));
+    let response = server.register(&body).await;
+    assert_eq!(response.status(), 201);
+    let stored = server.storage().registrations(EVENT).unwrap();
+    let payload: Value = serde_json::from_str(&stored[0].payload).unwrap();
+    assert_eq!(payload["focal_point"]["phone"], "+92 51 920 1234");
+    assert_eq!(payload["members"][0]["phone"], "+98 21 6600 0000");
+    assert_eq!(payload["members"][0]["identity_document"]["number"], number);
+}
+
+#[tokio::test]
 async fn validation_errors_are_a_problem_with_paths_codes_and_messages() {
     let server = TestServer::start().await;
     let mut body = registration();
