@@ -78,14 +78,23 @@ impl Server {
         Server { child, base }
     }
 
-    fn kill9(mut self) {
-        // `Child::kill` sends SIGKILL: no shutdown code runs.
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
+    /// `Child::kill` sends SIGKILL: no shutdown code runs.
+    fn kill9(self) {
+        drop(self);
     }
 
     fn url(&self, path: &str) -> String {
         format!("{}/api/v1/events/{EVENT}{path}", self.base)
+    }
+}
+
+/// A test that ends (or fails) never leaves its server running: it would
+/// hold the port, the data folder, and the output pipe of whatever runs
+/// the tests (faketime waits for that pipe to close).
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -200,7 +209,18 @@ async fn every_acknowledged_registration_survives_kill_9() {
                 unknown
             }));
         }
-        tokio::time::sleep(Duration::from_millis(300 + 100 * round as u64)).await;
+        // Kill once a number of registrations (different every round) has
+        // been acknowledged in this round, so the crash falls while
+        // requests are in flight, at a different point each time.
+        let target = acknowledged.lock().unwrap().len() + 150 + 60 * round;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while acknowledged.lock().unwrap().len() < target {
+            assert!(
+                Instant::now() < deadline,
+                "round {round}: fewer than {target} acknowledged in 60 s"
+            );
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
         server.kill9();
         for task in tasks {
             uncertain.extend(task.await.unwrap());
