@@ -5,6 +5,7 @@
 
 mod browser;
 pub mod host_site;
+pub mod lossy_proxy;
 pub mod organiser_view;
 pub mod page;
 pub mod seed;

@@ -165,16 +165,43 @@ impl Browser {
     }
 
     /// Presses Continue and fails with the error summary's text if the step
-    /// did not accept the answers.
+    /// did not accept the answers. Waits for where the widget moves focus
+    /// after Continue: the next step's heading, or the error summary.
     pub async fn continue_ok(&self) {
         self.press("Continue").await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        if let Some(summary) = self.find_in_widget(".accredit-error-summary").await {
+        let summary = format!("{P}-error-summary");
+        let headings = ["members", "review-heading"].map(|h| format!("{P}-{h}"));
+        let landed = eventually(
+            "focus on the next step's heading or on the error summary",
+            WAIT,
+            || async {
+                let active = self.active_id().await;
+                (active == summary || headings.contains(&active)).then_some(active)
+            },
+        )
+        .await;
+        if landed == summary {
             panic!(
                 "the step reported problems: {}",
-                summary.text().await.unwrap_or_default()
+                self.text_of(".accredit-error-summary").await
             );
         }
+    }
+
+    /// Chooses `lang` in the widget's language menu and waits for the form
+    /// to be drawn in it.
+    pub async fn switch_language(&self, lang: &str) {
+        self.choose("language", lang).await;
+        eventually(&format!("the form in {lang}"), WAIT, || async {
+            let v = self
+                .in_widget(
+                    "const b = root.querySelector('.accredit-body'); return b ? b.lang : null;",
+                    vec![],
+                )
+                .await;
+            (v.as_str() == Some(lang)).then_some(())
+        })
+        .await;
     }
 
     /// The text of the first element matching `css`, once it exists.
@@ -291,4 +318,43 @@ impl Browser {
             Value::Array(violations)
         );
     }
+}
+
+/// A focal point with every answer step 1 asks of them.
+pub async fn fill_focal_point(b: &Browser, given: &str, family: &str) {
+    b.fill("focal_point.given_names", given).await;
+    b.fill("focal_point.family_name", family).await;
+    b.fill("focal_point.email", "focal.point@mofa.example")
+        .await;
+    b.fill("focal_point.phone", "+965 2222 3333").await;
+}
+
+/// A member with everything the demo event asks of a head of delegation or
+/// delegate (identity document and date of birth included).
+#[allow(clippy::too_many_arguments)]
+pub async fn fill_accredited_member(
+    b: &Browser,
+    i: usize,
+    names: (&str, &str, &str),
+    category: &str,
+    nationality: &str,
+    document: &str,
+    email: &str,
+) {
+    let p = |f: &str| format!("members[{i}].{f}");
+    b.fill(&p("given_names"), names.0).await;
+    b.fill(&p("family_name"), names.1).await;
+    b.fill(&p("badge_name"), names.2).await;
+    b.choose(&p("category"), category).await;
+    b.fill(&p("function"), "Director of Border Management")
+        .await;
+    b.fill(&p("institution"), "Ministry of Interior").await;
+    b.choose(&p("nationality"), nationality).await;
+    b.fill(&p("email"), email).await;
+    b.fill(&p("identity_document.number"), document).await;
+    b.choose(&p("identity_document.issuing_country"), nationality)
+        .await;
+    b.set_date(&p("identity_document.expires_on"), "2031-05-01")
+        .await;
+    b.set_date(&p("date_of_birth"), "1972-03-15").await;
 }

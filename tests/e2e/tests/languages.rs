@@ -3,9 +3,7 @@
 //! finds nothing in any language, and screenshots show ar, zh and ru.
 
 use accredit_e2e::page::{id, open_demo};
-use accredit_e2e::{Browser, eventually};
 use std::path::Path;
-use std::time::Duration;
 
 const LANGUAGES: &[&str] = &["en", "fr", "es", "ru", "zh", "ar"];
 
@@ -23,30 +21,12 @@ fn t(lang: &str, key: &str) -> String {
     panic!("no {key} in {lang}");
 }
 
-async fn switch_to(b: &Browser, lang: &str) {
-    b.choose("language", lang).await;
-    eventually(
-        &format!("the form in {lang}"),
-        Duration::from_secs(20),
-        || async {
-            let v = b
-                .in_widget(
-                    "const b = root.querySelector('.accredit-body'); return b ? b.lang : null;",
-                    vec![],
-                )
-                .await;
-            (v.as_str() == Some(lang)).then_some(())
-        },
-    )
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn switching_language_keeps_every_answer() {
     let (_server, b) = open_demo().await;
     b.fill("focal_point.given_names", "Shahida").await;
     b.choose("delegation.country", "ES").await;
-    switch_to(&b, "fr").await;
+    b.switch_language("fr").await;
     let continue_fr = t("fr", "ui.continue");
     assert!(b.text_of(".accredit").await.contains(&continue_fr));
     let given = b.field("focal_point.given_names").await;
@@ -67,7 +47,7 @@ async fn switching_language_keeps_every_answer() {
 async fn every_language_is_accessible_and_arabic_is_right_to_left() {
     let (_server, b) = open_demo().await;
     for lang in LANGUAGES {
-        switch_to(&b, lang).await;
+        b.switch_language(lang).await;
         b.assert_accessible(&format!("{lang}, empty")).await;
         b.press(&t(lang, "ui.continue")).await;
         let summary = b.text_of(".accredit-error-summary").await;
@@ -99,7 +79,7 @@ async fn every_language_is_accessible_and_arabic_is_right_to_left() {
 
 async fn register_in(lang: &str, given: &str, family: &str) {
     let (server, b) = open_demo().await;
-    switch_to(&b, lang).await;
+    b.switch_language(lang).await;
     b.check("delegation.kind-ngo").await;
     b.fill("delegation.organisation", "Sahil Foundation").await;
     b.fill("focal_point.given_names", given).await;

@@ -4,51 +4,14 @@
 //! duplicate, a draft restored without sensitive fields, a run done with the
 //! keyboard alone, and axe-core clean in every state.
 
-use accredit_e2e::Browser;
-use accredit_e2e::page::{id, open_demo};
+use accredit_e2e::lossy_proxy::LossyProxy;
+use accredit_e2e::page::{fill_accredited_member, fill_focal_point, id, open_demo};
+use accredit_e2e::{Browser, TestServer, eventually};
 use fantoccini::key::Key;
 use std::time::Duration;
 
 fn key(k: Key) -> String {
     char::from(k).to_string()
-}
-
-async fn fill_focal_point(b: &Browser, given: &str, family: &str) {
-    b.fill("focal_point.given_names", given).await;
-    b.fill("focal_point.family_name", family).await;
-    b.fill("focal_point.email", "focal.point@mofa.example")
-        .await;
-    b.fill("focal_point.phone", "+965 2222 3333").await;
-}
-
-/// A member with everything the demo event asks of a head of delegation or
-/// delegate (identity document and date of birth included).
-#[allow(clippy::too_many_arguments)]
-async fn fill_accredited_member(
-    b: &Browser,
-    i: usize,
-    names: (&str, &str, &str),
-    category: &str,
-    nationality: &str,
-    document: &str,
-    email: &str,
-) {
-    let p = |f: &str| format!("members[{i}].{f}");
-    b.fill(&p("given_names"), names.0).await;
-    b.fill(&p("family_name"), names.1).await;
-    b.fill(&p("badge_name"), names.2).await;
-    b.choose(&p("category"), category).await;
-    b.fill(&p("function"), "Director of Border Management")
-        .await;
-    b.fill(&p("institution"), "Ministry of Interior").await;
-    b.choose(&p("nationality"), nationality).await;
-    b.fill(&p("email"), email).await;
-    b.fill(&p("identity_document.number"), document).await;
-    b.choose(&p("identity_document.issuing_country"), nationality)
-        .await;
-    b.set_date(&p("identity_document.expires_on"), "2031-05-01")
-        .await;
-    b.set_date(&p("date_of_birth"), "1972-03-15").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -192,10 +155,30 @@ async fn after_an_outage_try_again_registers_exactly_once() {
     b.close().await;
 }
 
+/// Counts the page's POSTs to `/registrations`: started, and answered.
+async fn count_registration_posts(b: &Browser) {
+    b.client
+        .execute(
+            r#"window.__posts = { started: 0, settled: 0 };
+               const real = window.fetch.bind(window);
+               window.fetch = (input, init) => {
+                 const method = (init && init.method) || (input && input.method) || "GET";
+                 const url = new URL(typeof input === "string" ? input : input.url, location.href);
+                 if (method !== "POST" || !url.pathname.endsWith("/registrations")) return real(input, init);
+                 window.__posts.started += 1;
+                 return real(input, init).finally(() => { window.__posts.settled += 1; });
+               };"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_double_click_on_submit_registers_once() {
     let (server, b) = open_demo().await;
     fill_ngo_delegation(&b).await;
+    count_registration_posts(&b).await;
     b.in_widget(
         "const b = [...root.querySelectorAll('button')].find(b => b.textContent.includes('Submit the registration'));
          b.click(); b.click(); b.click();",
@@ -203,7 +186,25 @@ async fn a_double_click_on_submit_registers_once() {
     )
     .await;
     b.text_of(".accredit-reference").await;
-    assert_eq!(server.registrations().await.len(), 1);
+    // The reference can show before a second request lands: wait until
+    // every POST the page made has been answered, then count.
+    let posts = eventually("every POST answered", Duration::from_secs(20), || async {
+        let posts = b
+            .client
+            .execute(
+                "return [window.__posts.started, window.__posts.settled];",
+                vec![],
+            )
+            .await
+            .ok()?;
+        (posts[0].as_u64()? >= 1 && posts[0] == posts[1]).then_some(posts)
+    })
+    .await;
+    assert_eq!(
+        server.registrations().await.len(),
+        1,
+        "one registration after {posts} POSTs (started, answered)"
+    );
     b.close().await;
 }
 
@@ -380,55 +381,76 @@ async fn a_badge_photo_is_checked_then_uploaded_with_the_registration() {
     b.close().await;
 }
 
+/// The real server behind a proxy that can lose its answers, and a
+/// browser on the demo page through that proxy, the NGO delegation filled
+/// up to the review.
+async fn behind_a_lossy_network() -> (TestServer, LossyProxy, Browser) {
+    let server = TestServer::start().await;
+    let proxy = LossyProxy::start(server.addr).await;
+    let b = Browser::start().await;
+    b.client.goto(&proxy.url("/")).await.unwrap();
+    b.field("delegation.kind").await;
+    fill_ngo_delegation(&b).await;
+    (server, proxy, b)
+}
+
+/// Submits while answers are lost: the server stores the registration,
+/// the browser hears nothing and says so. Returns the stored reference.
+async fn submit_and_lose_the_answer(
+    server: &TestServer,
+    proxy: &LossyProxy,
+    b: &Browser,
+) -> String {
+    proxy.lose_answers(true);
+    b.press("Submit the registration").await;
+    let alert = b.text_of(".accredit-alert").await;
+    assert!(alert.contains("did not answer"), "got {alert:?}");
+    assert!(
+        proxy.answers_lost() >= 1,
+        "an answer was lost on the way back"
+    );
+    let stored = server.registrations().await;
+    assert_eq!(stored.len(), 1, "the request itself reached the server");
+    proxy.lose_answers(false);
+    stored[0]["reference"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_lost_on_the_way_back_is_recovered_by_try_again_once() {
+    let (server, proxy, b) = behind_a_lossy_network().await;
+    let stored = submit_and_lose_the_answer(&server, &proxy, &b).await;
+    assert!(b.text_of(".accredit").await.contains("Sahil Foundation"));
+
+    // Same key, same answers: the server replays its first answer.
+    b.press("Try again").await;
+    let reference = b.text_of(".accredit-reference").await;
+    assert_eq!(reference, stored, "the registration the server already had");
+    assert_eq!(server.registrations().await.len(), 1, "one registration");
+    b.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn changed_answers_after_a_lost_response_are_not_registered_twice() {
-    let (server, b) = open_demo().await;
-    fill_ngo_delegation(&b).await;
+    let (server, proxy, b) = behind_a_lossy_network().await;
+    let stored = submit_and_lose_the_answer(&server, &proxy, &b).await;
 
-    // An earlier attempt from this page reached the server under this key,
-    // but its answer never came back; the focal point then changed a phone
-    // number before trying again.
-    let key = "2f0c6c1e-6f0e-4a5e-9a43-1d2e3f4a5b6c";
-    b.client
-        .execute(
-            "localStorage.setItem('accredit:pending:islamabad-tip-som', arguments[0]);",
-            vec![key.into()],
-        )
-        .await
-        .unwrap();
-    let earlier = serde_json::json!({
-        "event": accredit_e2e::EVENT, "language": "en",
-        "delegation": {"kind": "ngo", "organisation": "Sahil Foundation"},
-        "focal_point": {"given_names": "Shahida", "family_name": "Gilani",
-            "email": "focal.point@mofa.example", "phone": "+92 300 123 4567"},
-        "members": [{"given_names": "Ahsan", "family_name": "Iqbal", "category": "observer",
-            "function": "Programme Officer", "institution": "Sahil Foundation",
-            "nationality": "PK", "email": "ahsan@sahil.example"}],
-        "consent": {"data_processing": true, "participant_list": false}
-    });
-    let stored: serde_json::Value = reqwest::Client::new()
-        .post(server.url(&format!(
-            "/api/v1/events/{}/registrations",
-            accredit_e2e::EVENT
-        )))
-        .header("Idempotency-Key", key)
-        .json(&earlier)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let reference = stored["reference"]
-        .as_str()
-        .expect("the earlier attempt was stored");
-
+    // The focal point goes back and changes a phone number, then submits.
+    b.press("Back").await;
+    b.press("Back").await;
+    b.fill("focal_point.phone", "+92 300 765 4321").await;
+    b.continue_ok().await;
+    b.continue_ok().await;
     b.press("Submit the registration").await;
     let alert = b.text_of(".accredit-alert").await;
     assert!(
-        alert.contains("already received") && alert.contains(reference),
+        alert.contains("already received") && alert.contains(&stored),
         "the user learns the registration exists: {alert:?}"
     );
-    assert_eq!(server.registrations().await.len(), 1, "nothing sent twice");
+    let registrations = server.registrations().await;
+    assert_eq!(registrations.len(), 1, "nothing sent twice");
+    assert_eq!(
+        registrations[0]["registration"]["focal_point"]["phone"], "+965 2222 3333",
+        "the first answers stand"
+    );
     b.close().await;
 }
