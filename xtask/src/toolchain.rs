@@ -181,6 +181,20 @@ pub fn smtp_sink_python() -> Result<PathBuf> {
 
 /// Debian's `faketime`, which runs a program with the system clock moved
 /// (LD_PRELOAD of libfaketime); installed when missing.
+/// Debian's `openssl` and `gzip`: the build's hashes and compressed copies
+/// are checked with them, not with the code that made them. Installed when
+/// missing.
+pub fn checksum_tools() -> Result {
+    if !std::path::Path::new("/usr/bin/openssl").exists() {
+        step("Installing openssl from Debian (apt-get), to check the build's SRI hashes");
+        apt_install(&["openssl"])?;
+    }
+    if !std::path::Path::new("/usr/bin/gzip").exists() {
+        apt_install(&["gzip"])?;
+    }
+    Ok(())
+}
+
 pub fn faketime() -> Result<PathBuf> {
     let path = PathBuf::from("/usr/bin/faketime");
     if !path.exists() {

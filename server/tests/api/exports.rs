@@ -289,3 +289,116 @@ async fn exports_take_the_list_filters() {
     )
     .await;
 }
+
+/// The participant columns, as server/README.md documents them.
+const DOCUMENTED_PARTICIPANT_COLUMNS: &str = "reference, status, delegation_kind, country_code, \
+    country, organisation, head_of_delegation, category, category_label, honorific, \
+    given_names, family_name, badge_name, function, institution, nationality, email, phone, \
+    document_kind, document_number, document_issuing_country, document_expires_on, \
+    date_of_birth, photo, sessions, arrival_date, departure_date, visa_letter, dietary, \
+    accessibility, registration_id, registered_at";
+
+/// The delegation columns, as server/README.md documents them.
+const DOCUMENTED_DELEGATION_COLUMNS: &str = "reference, status, delegation_kind, country_code, \
+    country, organisation, head_of_delegation, members, focal_point_name, focal_point_email, \
+    focal_point_phone, credentials_letter, language, registration_id, registered_at, updated_at";
+
+fn documented(columns: &str) -> Vec<String> {
+    columns.split(',').map(|c| c.trim().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn document_numbers_are_in_one_participant_column_and_no_delegation_column() {
+    let (server, token) = conference().await;
+    // Every document number `conference` registers, as typed there.
+    let numbers = [
+        "U1000001",
+        "U1000002",
+        "U1000003",
+        "U1000004",
+        "U1000005",
+        "P2000001",
+        "I3000001",
+        "A4000001",
+        "DP1234567",
+    ];
+    let participants = server
+        .get_as(&token, "/exports/participants.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rows = parse_csv(participants.trim_start_matches('\u{FEFF}'));
+    assert_eq!(rows[0], documented(DOCUMENTED_PARTICIPANT_COLUMNS));
+    let document = rows[0].iter().position(|h| h == "document_number").unwrap();
+    let mut exported: Vec<&str> = rows[1..].iter().map(|r| r[document].as_str()).collect();
+    exported.sort_unstable();
+    exported.dedup();
+    let mut expected = numbers.to_vec();
+    expected.sort_unstable();
+    assert_eq!(
+        exported, expected,
+        "every number, in full, in document_number"
+    );
+    for row in &rows[1..] {
+        for (i, cell) in row.iter().enumerate().filter(|(i, _)| *i != document) {
+            assert!(
+                !numbers.iter().any(|n| cell.contains(n)),
+                "{} carries a document number: {cell:?}",
+                rows[0][i]
+            );
+        }
+    }
+
+    let delegations = server
+        .get_as(&token, "/exports/delegations.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rows = parse_csv(delegations.trim_start_matches('\u{FEFF}'));
+    assert_eq!(rows[0], documented(DOCUMENTED_DELEGATION_COLUMNS));
+    for row in &rows[1..] {
+        for (i, cell) in row.iter().enumerate() {
+            assert!(
+                !numbers.iter().any(|n| cell.contains(n)) && !cell.contains("1970-05-01"),
+                "delegations.csv {} carries a document number or a birth date: {cell:?}",
+                rows[0][i]
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_cell_of_delegations_csv_is_guarded_against_formulas() {
+    let server = TestServer::start().await;
+    let token = server.token();
+    let mut ngo = registration();
+    ngo["delegation"] = json!({"kind": "ngo", "country": null,
+        "organisation": "=HYPERLINK(\"http://evil.example\",\"Aware Girls\")"});
+    ngo["members"][0]["category"] = json!("observer");
+    ngo["focal_point"]["family_name"] = json!("-Khan");
+    let response = server.register(&ngo).await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    let text = server
+        .get_as(&token, "/exports/delegations.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rows = parse_csv(text.trim_start_matches('\u{FEFF}'));
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        column(&rows, "organisation"),
+        ["'=HYPERLINK(\"http://evil.example\",\"Aware Girls\")"]
+    );
+    assert_eq!(column(&rows, "focal_point_name"), ["Ayesha -Khan"]);
+    assert_eq!(column(&rows, "focal_point_phone"), ["'+92 51 1234567"]);
+    for (i, cell) in rows[1].iter().enumerate() {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "unguarded {}: {cell:?}",
+            rows[0][i]
+        );
+    }
+}

@@ -163,27 +163,37 @@ async fn decisions_amendments_and_withdrawals_reach_the_focal_point() {
             .starts_with(&format!("{} · تم سحب التسجيل", receipt.reference))
     );
 
-    // The organiser sees every message and its delivery.
-    let detail: RegistrationDetail = server
-        .get_as(&organiser, &format!("/registrations/{}", receipt.id))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let deliveries: Vec<Value> = detail
-        .messages
-        .iter()
-        .map(|m| json!([m.kind, m.delivery]))
-        .collect();
-    assert_eq!(
-        deliveries,
-        [
-            json!(["received", "sent"]),
-            json!(["changes_requested", "sent"]),
-            json!(["amended", "sent"]),
-            json!(["withdrawn", "sent"]),
-        ]
-    );
+    // The organiser sees every message and its delivery. The sink has the
+    // last message as soon as the SMTP exchange ends; the outbox records
+    // it as sent a moment later, so wait for that.
+    let expected = [
+        json!(["received", "sent"]),
+        json!(["changes_requested", "sent"]),
+        json!(["amended", "sent"]),
+        json!(["withdrawn", "sent"]),
+    ];
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let detail: RegistrationDetail = server
+            .get_as(&organiser, &format!("/registrations/{}", receipt.id))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let deliveries: Vec<Value> = detail
+            .messages
+            .iter()
+            .map(|m| json!([m.kind, m.delivery]))
+            .collect();
+        if deliveries == expected {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the outbox never recorded every delivery: {deliveries:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     for mail in &mails {
         assert!(!mail.raw.contains("DP1234567"));
     }

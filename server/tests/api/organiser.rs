@@ -358,3 +358,63 @@ async fn status_changes_follow_the_review_flow_and_are_audited() {
         .unwrap();
     assert_eq!(approved_only["total"], 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_organisers_deciding_at_once_make_one_decision() {
+    let server = TestServer::start().await;
+    let (first, second) = (server.token(), server.token());
+    for round in 0..5 {
+        let mut body = registration();
+        body["members"][0]["family_name"] = json!(format!("Ahmed{}", "i".repeat(round)));
+        let created: Value = server.register(&body).await.json().await.unwrap();
+        let path = server.event_url(&format!(
+            "/registrations/{}",
+            created["id"].as_str().unwrap()
+        ));
+        // From pending, approve and reject are both allowed, but not one
+        // after the other: only one of the two desks can win.
+        let decide = |token: &str, decision: Value| {
+            server
+                .client
+                .patch(&path)
+                .bearer_auth(token)
+                .json(&decision)
+                .send()
+        };
+        let (a, b) = tokio::join!(
+            decide(&first, json!({"status": "approved", "version": 1})),
+            decide(
+                &second,
+                json!({"status": "rejected", "note": "Not invited", "version": 1})
+            ),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        let statuses = [a.status().as_u16(), b.status().as_u16()];
+        assert!(
+            statuses == [200, 409] || statuses == [409, 200],
+            "round {round}: exactly one decision wins, got {statuses:?}"
+        );
+        let winner = if statuses[0] == 200 {
+            "approved"
+        } else {
+            "rejected"
+        };
+        let detail: Value = server
+            .get_as(
+                &first,
+                &format!("/registrations/{}", created["id"].as_str().unwrap()),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(detail["status"], winner, "round {round}");
+        let audit = detail["audit"].as_array().unwrap();
+        assert_eq!(
+            audit.len(),
+            1,
+            "round {round}: one decision in the audit trail"
+        );
+        assert_eq!(audit[0]["to"], winner);
+    }
+}

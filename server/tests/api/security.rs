@@ -139,7 +139,18 @@ async fn the_manage_link_works_from_an_allowed_host_page() {
 #[tokio::test]
 async fn other_origins_are_refused_and_same_origin_always_works() {
     let server = cors_server().await;
-    for origin in ["https://evil.example", "http://mofa.example.pk", "null"] {
+    // Other sites, the allowed host over plain HTTP, and look-alikes that a
+    // prefix, suffix or substring comparison would let through.
+    for origin in [
+        "https://evil.example",
+        "http://mofa.example.pk",
+        "null",
+        "https://mofa.example.pk.evil.com",
+        "https://evilmofa.example.pk",
+        "https://evil.mofa.example.pk",
+        "https://mofa.example.pk:8443",
+        "https://mofa.example.p",
+    ] {
         let response = server
             .client
             .post(server.event_url("/registrations"))
@@ -236,6 +247,52 @@ async fn posts_are_rate_limited_per_client() {
             .status(),
         200
     );
+}
+
+/// POSTs a registration with `X-Forwarded-For: forwarded`; its status.
+async fn register_forwarded_for(server: &TestServer, forwarded: &str) -> u16 {
+    server
+        .client
+        .post(server.event_url("/registrations"))
+        .header("x-forwarded-for", forwarded)
+        .header("idempotency-key", new_key())
+        .json(&registration())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_last_forwarded_address_is_the_client() {
+    let server = TestServer::with(|s: &mut Settings| {
+        s.rate_limit = RateLimit::PerMinute(2);
+        s.client_ip_header = Some(axum::http::HeaderName::from_static("x-forwarded-for"));
+    })
+    .await;
+    // The proxy appends the address it saw; whatever a client wrote before
+    // it is the client's own claim and changes nothing.
+    assert_eq!(register_forwarded_for(&server, "198.51.100.7").await, 201);
+    assert_eq!(
+        register_forwarded_for(&server, "1.1.1.1, 198.51.100.7").await,
+        201
+    );
+    assert_eq!(
+        register_forwarded_for(&server, "2.2.2.2, 198.51.100.7").await,
+        429
+    );
+    // Another client behind the same proxy has its own allowance.
+    assert_eq!(register_forwarded_for(&server, "198.51.100.8").await, 201);
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_forwarded_headers_are_ignored() {
+    let server = TestServer::with(|s: &mut Settings| s.rate_limit = RateLimit::PerMinute(2)).await;
+    // Every request comes from 127.0.0.1, whatever the header claims.
+    assert_eq!(register_forwarded_for(&server, "198.51.100.7").await, 201);
+    assert_eq!(register_forwarded_for(&server, "198.51.100.8").await, 201);
+    assert_eq!(register_forwarded_for(&server, "198.51.100.9").await, 429);
 }
 
 #[tokio::test]

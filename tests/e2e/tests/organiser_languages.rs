@@ -210,6 +210,27 @@ async fn run_in(words: &Words) {
         (!text(&b).await.contains(words.filtered_list)).then_some(())
     })
     .await;
+    // Delegations that did not agree to be listed are left off, and
+    // rejected ones never appear: the server's own data says which.
+    let listed = server
+        .registrations()
+        .await
+        .iter()
+        .filter(|r| {
+            r["registration"]["consent"]["participant_list"] == true
+                && !["rejected", "withdrawn"].contains(&r["status"].as_str().unwrap_or_default())
+        })
+        .count();
+    assert!(listed < 30, "the seed has delegations that did not consent");
+    let shown = org(
+        &b,
+        "return root.querySelectorAll('.org-print-list__delegation').length;",
+    )
+    .await;
+    assert_eq!(
+        shown, listed,
+        "{lang}: delegations on the list of participants"
+    );
     // Right to left, the first column is the rightmost one.
     let first_is_right = org(
         &b,
