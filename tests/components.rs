@@ -58,15 +58,55 @@ fn clear_storage() {
     window.session_storage().unwrap().unwrap().clear().unwrap();
 }
 
-/// Lets the reactive system and the browser catch up.
-async fn settle() {
+/// Waits for one turn of the event loop: every microtask queued so far
+/// (and any they queue) has run when a new task starts.
+async fn next_task() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         web_sys::window()
             .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
             .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits for the next animation frame: callbacks requested before this
+/// one run first, in the same frame.
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .request_animation_frame(&resolve)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Lets the widget finish what an action scheduled, by the event loop's
+/// order rather than by a timer. Its reactive updates run as microtasks,
+/// all done before the next task; its focus moves are requested from
+/// those updates or from the handler itself for the next animation frame,
+/// so they have run once a frame requested after them has, and a second
+/// frame covers a focus move that requests another. Anything slower (the
+/// network, a debounce) is awaited by its condition with [`wait_for`] or
+/// [`until`].
+async fn settle() {
+    next_task().await;
+    next_frame().await;
+    next_frame().await;
+}
+
+/// Polls `check` between turns of the event loop until it holds; fails
+/// with `what` after 5 s.
+async fn until(what: &str, check: impl Fn() -> bool) {
+    let start = js_sys::Date::now();
+    while !check() {
+        assert!(
+            js_sys::Date::now() - start < 5000.0,
+            "timed out waiting for {what}"
+        );
+        settle().await;
+    }
 }
 
 fn find(host: &HtmlElement, selector: &str) -> Option<Element> {
@@ -475,13 +515,8 @@ fn mount_managed(mine: accredit_model::api::MyRegistration) -> HtmlElement {
 
 /// Waits (a little) until `selector` matches.
 async fn wait_for(host: &HtmlElement, selector: &str) -> Element {
-    for _ in 0..100 {
-        if let Some(found) = find(host, selector) {
-            return found;
-        }
-        settle().await;
-    }
-    panic!("nothing matched {selector}");
+    until(selector, || find(host, selector).is_some()).await;
+    get(host, selector)
 }
 
 fn text(host: &HtmlElement, selector: &str) -> String {
@@ -591,12 +626,27 @@ async fn the_banner_shows_the_status_the_note_and_the_deadline() {
     let given: HtmlInputElement =
         get(&host, &format!("#{p}-focal_point-given_names")).unchecked_into();
     assert_eq!(given.value(), "Shahida");
+    // A control: an ordinary widget, typed into just after this one. Once
+    // its draft is saved, this one's would have been too.
+    let control = mount();
+    settle().await;
     type_into(&host, &format!("#{p}-focal_point-phone"), "+92 51 920 9999");
-    for _ in 0..40 {
-        settle().await;
-    }
-    // Other tests' widgets on this page save drafts; this one must not.
+    let c = prefix(&control);
+    type_into(
+        &control,
+        &format!("#{c}-focal_point-phone"),
+        "+92 51 920 1111",
+    );
     let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let draft_of_control = || {
+        local
+            .get_item("accredit:draft:islamabad-tip-som")
+            .unwrap()
+            .unwrap_or_default()
+            .contains("920 1111")
+    };
+    until("the control's draft", draft_of_control).await;
+    // Other tests' widgets on this page save drafts; this one must not.
     for i in 0..local.length().unwrap() {
         let key = local.key(i).unwrap().unwrap();
         let value = local.get_item(&key).unwrap().unwrap_or_default();
@@ -783,10 +833,10 @@ async fn the_confirmation_offers_the_manage_link_to_copy() {
     let status = get(&host, &format!("#{p}-manage-link-status"));
     assert_eq!(status.get_attribute("aria-live").as_deref(), Some("polite"));
     click(&host, &format!("#{p}-manage-link-copy"));
-    for _ in 0..5 {
-        settle().await;
-    }
-    assert_eq!(status.text_content().unwrap().trim(), "Copied");
+    until("“Copied”", || {
+        status.text_content().unwrap_or_default().trim() == "Copied"
+    })
+    .await;
     let copied =
         js_sys::Reflect::get(&web_sys::window().unwrap(), &"__accreditCopied".into()).unwrap();
     assert_eq!(copied.as_string().as_deref(), Some(link));
@@ -1131,20 +1181,14 @@ async fn travel_dates_typed_in_three_fields_are_kept_as_iso_dates() {
     type_into(&host, &format!("#{arrival}-year"), "٢٠٢٧");
     // The draft holds the answers as they will be sent.
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    for _ in 0..200 {
-        let draft = storage
+    until("the ISO date in the draft", || {
+        storage
             .get_item("accredit:draft:islamabad-tip-som")
             .unwrap()
-            .unwrap_or_default();
-        if draft.contains("\"arrival_date\":\"2027-04-19\"") {
-            return;
-        }
-        settle().await;
-    }
-    panic!(
-        "the draft never held the ISO date: {:?}",
-        storage.get_item("accredit:draft:islamabad-tip-som")
-    );
+            .unwrap_or_default()
+            .contains("\"arrival_date\":\"2027-04-19\"")
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]

@@ -83,7 +83,7 @@ pub fn run(args: &[String]) -> Result {
     )?;
 
     step("End to end in headless Chromium against the real server");
-    toolchain::checksum_tools()?;
+    toolchain::oracle_tools()?;
     // The tests start, kill and restart the real binary.
     util::run(cargo().args(["build", "--package", "accredit-server"]))?;
     let server_bin = dist::target_dir().join("debug/accredit-server");

@@ -181,16 +181,25 @@ pub fn smtp_sink_python() -> Result<PathBuf> {
 
 /// Debian's `faketime`, which runs a program with the system clock moved
 /// (LD_PRELOAD of libfaketime); installed when missing.
-/// Debian's `openssl` and `gzip`: the build's hashes and compressed copies
-/// are checked with them, not with the code that made them. Installed when
-/// missing.
-pub fn checksum_tools() -> Result {
-    if !std::path::Path::new("/usr/bin/openssl").exists() {
-        step("Installing openssl from Debian (apt-get), to check the build's SRI hashes");
-        apt_install(&["openssl"])?;
-    }
-    if !std::path::Path::new("/usr/bin/gzip").exists() {
-        apt_install(&["gzip"])?;
+/// Debian's `openssl`, `gzip` and `pdftotext` (poppler-utils): the build's
+/// hashes and compressed copies, and the printed PDFs, are checked with
+/// them, not with the code that made them. Installed when missing.
+pub fn oracle_tools() -> Result {
+    let missing: Vec<&str> = [
+        ("/usr/bin/openssl", "openssl"),
+        ("/usr/bin/gzip", "gzip"),
+        ("/usr/bin/pdftotext", "poppler-utils"),
+    ]
+    .into_iter()
+    .filter(|(path, _)| !std::path::Path::new(path).exists())
+    .map(|(_, package)| package)
+    .collect();
+    if !missing.is_empty() {
+        step(&format!(
+            "Installing {} from Debian (apt-get), to check the build and the printed PDFs",
+            missing.join(", ")
+        ));
+        apt_install(&missing)?;
     }
     Ok(())
 }

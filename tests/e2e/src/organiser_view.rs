@@ -182,3 +182,58 @@ pub async fn assert_accessible(b: &Browser, state: &str) {
         summary.join("\n")
     );
 }
+
+/// What the `n`-th QR code on the badge sheets says, read by `rqrr` (an
+/// oracle apart from the encoder the view uses) from a screenshot of a
+/// copy drawn large at the top of the page, as a scanner would see it.
+pub async fn decode_qr(b: &Browser, n: usize) -> String {
+    org(
+        b,
+        &format!(
+            "const copy = root.querySelectorAll('.org-badge__qr')[{n}].cloneNode(true);
+             copy.id = 'qr-under-test';
+             Object.assign(copy.style, {{ position: 'fixed', top: '0', left: '0', width: '330px',
+               height: '330px', zIndex: '2147483647', background: '#fff' }});
+             document.body.append(copy);"
+        ),
+    )
+    .await;
+    let copy = b
+        .client
+        .find(fantoccini::Locator::Id("qr-under-test"))
+        .await
+        .expect("the enlarged copy");
+    let png = copy.screenshot().await.expect("a screenshot of the code");
+    b.client
+        .execute("document.getElementById('qr-under-test').remove();", vec![])
+        .await
+        .unwrap();
+    let image = image::load_from_memory_with_format(&png, image::ImageFormat::Png)
+        .expect("a PNG")
+        .to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the picture");
+    let (_, content) = grids[0].decode().expect("the QR code decodes");
+    content
+}
+
+/// The words of a PDF in reading order, as poppler's `pdftotext` reads
+/// them, with every run of white space made one space (a long name may
+/// wrap inside its table cell).
+pub fn pdf_words(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("printed.pdf");
+    std::fs::write(&path, pdf).expect("the PDF is written");
+    let out = std::process::Command::new("pdftotext")
+        .arg("-raw")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (Debian's poppler-utils)");
+    assert!(out.status.success(), "pdftotext reads the PDF");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

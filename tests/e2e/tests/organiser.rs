@@ -3,8 +3,8 @@
 //! by row, the print views, XSS payloads shown as text, and axe-core.
 
 use accredit_e2e::organiser_view::{
-    assert_accessible, assert_no_console_errors, count_shown, org, press, print_pdf, set, sign_in,
-    text, total, wait_for_text,
+    assert_accessible, assert_no_console_errors, count_shown, decode_qr, org, pdf_words, press,
+    print_pdf, set, sign_in, text, total, wait_for_text,
 };
 use accredit_e2e::seed;
 use accredit_e2e::{Browser, EVENT, TestServer, eventually};
@@ -248,7 +248,29 @@ async fn organisers_filter_decide_export_and_print_500_registrations() {
     assert_accessible(&b, "list of participants").await;
     b.screenshot("organiser-participants").await;
     let pdf = print_pdf(&b, "organiser-participants").await;
-    assert!(pdf.starts_with(b"%PDF"));
+    // The printed words, read back by poppler: the title, and the first
+    // and last delegations on screen, in that order.
+    let printed = pdf_words(&pdf);
+    assert!(
+        printed.contains("Provisional list of participants"),
+        "{printed:.300}"
+    );
+    let names = org(
+        &b,
+        "const heads = [...root.querySelectorAll('.org-print-list__delegation th[scope=rowgroup]')];
+         return [heads[0], heads[heads.length - 1]].map((h) => h.firstChild.textContent.trim());",
+    )
+    .await;
+    let (first, last) = (names[0].as_str().unwrap(), names[1].as_str().unwrap());
+    let at = |name: &str| {
+        printed
+            .find(name)
+            .unwrap_or_else(|| panic!("{name:?} is not in the printed list"))
+    };
+    assert!(
+        at(first) < printed.rfind(last).unwrap_or_else(|| at(last)),
+        "{first} before {last}"
+    );
     press(&b, "Badges").await;
     eventually("badges", WAIT, || async {
         org(&b, "return root.querySelectorAll('.org-badge').length;")
@@ -263,6 +285,15 @@ async fn organisers_filter_decide_export_and_print_500_registrations() {
     )
     .await;
     assert_eq!(qr, 200, "every badge has a QR code");
+    // The codes say the right thing: a few of them, each decoded from
+    // pixels to a reference the seed registered.
+    for n in [0, 1, 199] {
+        let reference = decode_qr(&b, n).await;
+        assert!(
+            references.contains(&reference),
+            "QR code {n} says {reference:?}"
+        );
+    }
     assert_accessible(&b, "badges").await;
     b.screenshot("organiser-badges").await;
     let pdf = print_pdf(&b, "organiser-badges").await;

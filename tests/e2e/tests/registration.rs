@@ -224,8 +224,23 @@ async fn a_reload_restores_the_draft_without_sensitive_fields() {
         "bashir@fia.example",
     )
     .await;
-    // The draft is written a moment after the last change.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The draft is written a moment after the last change: wait for it.
+    eventually(
+        "the draft with the member",
+        Duration::from_secs(20),
+        || async {
+            let draft = b
+                .client
+                .execute(
+                    "return localStorage.getItem('accredit:draft:islamabad-tip-som') || '';",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            draft.as_str()?.contains("Bashir").then_some(())
+        },
+    )
+    .await;
     b.client.refresh().await.unwrap();
 
     let notice = b.text_of(".accredit-notice").await;
