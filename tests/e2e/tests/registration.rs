@@ -431,6 +431,37 @@ async fn submit_and_lose_the_answer(
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_server_killed_with_the_registration_in_flight_loses_nothing_and_stores_one() {
+    let (mut server, proxy, b) = behind_a_lossy_network().await;
+    proxy.hold_requests(true);
+    b.press("Submit the registration").await;
+    // The server is reading the request (its key claimed) when it dies.
+    eventually(
+        "the registration in flight",
+        Duration::from_secs(20),
+        || async { (proxy.requests_held() >= 1).then_some(()) },
+    )
+    .await;
+    server.stop().await;
+    proxy.hold_requests(false);
+    let alert = b.text_of(".accredit-alert").await;
+    assert!(alert.contains("did not answer"), "got {alert:?}");
+    assert!(b.text_of(".accredit").await.contains("Sahil Foundation"));
+
+    server.restart().await;
+    assert!(
+        server.registrations().await.is_empty(),
+        "nothing half-stored"
+    );
+    b.press("Try again").await;
+    let reference = b.text_of(".accredit-reference").await;
+    let stored = server.registrations().await;
+    assert_eq!(stored.len(), 1, "one registration after the crash");
+    assert_eq!(stored[0]["reference"], reference.as_str());
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_answer_lost_on_the_way_back_is_recovered_by_try_again_once() {
     let (server, proxy, b) = behind_a_lossy_network().await;
     let stored = submit_and_lose_the_answer(&server, &proxy, &b).await;
