@@ -275,16 +275,24 @@ async fn every_acknowledged_registration_survives_kill_9() {
 /// unlike file permissions, RLIMIT_FSIZE binds root too. Writes past it
 /// fail with EFBIG; the server must answer 5xx, never a 2xx for data it
 /// did not store, and stay up.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_full_disk_gives_5xx_never_a_false_2xx() {
-    let dir = tempfile::tempdir().unwrap();
-    // Create and migrate the database without a limit first.
-    Server::start(dir.path(), None).await.kill9();
-    let server = Server::start(dir.path(), Some(2 * 1024 * 1024)).await;
+/// What filling the disk left: the acknowledged uploads and registrations,
+/// and the code of every refusal.
+struct Filled {
+    attachments: Vec<String>,
+    registrations: Vec<String>,
+    refusals: Vec<String>,
+}
+
+/// Uploads 150 KiB letters until the storage refuses them, with a
+/// registration attempted after each refusal; a 2xx is recorded as
+/// acknowledged, anything else must be a 5xx problem.
+async fn fill(server: &Server) -> Filled {
     let client = reqwest::Client::new();
-    let mut stored_attachments = Vec::new();
-    let mut stored_registrations = Vec::new();
-    let mut failures = 0;
+    let mut filled = Filled {
+        attachments: Vec::new(),
+        registrations: Vec::new(),
+        refusals: Vec::new(),
+    };
     for n in 0..40 {
         let mut file = b"%PDF-1.4\n".to_vec();
         file.resize(150 * 1024, b'0' + (n % 10) as u8);
@@ -297,16 +305,13 @@ async fn a_full_disk_gives_5xx_never_a_false_2xx() {
         let status = response.status().as_u16();
         let body: Value = response.json().await.unwrap();
         match status {
-            201 => stored_attachments.push(body["id"].as_str().unwrap().to_owned()),
+            201 => filled
+                .attachments
+                .push(body["id"].as_str().unwrap().to_owned()),
             500..=599 => {
-                failures += 1;
-                assert!(
-                    matches!(
-                        body["code"].as_str(),
-                        Some("storage.full" | "storage.unavailable")
-                    ),
-                    "{body}"
-                );
+                filled
+                    .refusals
+                    .push(body["code"].as_str().unwrap_or_default().to_owned());
                 let (status, body) = post(
                     &client,
                     &server.url("/registrations"),
@@ -316,16 +321,21 @@ async fn a_full_disk_gives_5xx_never_a_false_2xx() {
                 .await
                 .unwrap();
                 if status == 201 {
-                    stored_registrations.push(body["id"].as_str().unwrap().to_owned());
+                    filled
+                        .registrations
+                        .push(body["id"].as_str().unwrap().to_owned());
                 } else {
                     assert!((500..600).contains(&status), "{status} {body}");
+                    filled
+                        .refusals
+                        .push(body["code"].as_str().unwrap_or_default().to_owned());
                 }
             }
             other => panic!("unexpected {other}: {body}"),
         }
     }
-    assert!(failures > 0, "the file size limit was reached");
-    assert!(!stored_attachments.is_empty());
+    assert!(!filled.refusals.is_empty(), "the storage filled up");
+    assert!(!filled.attachments.is_empty());
     // Still up after the failures.
     assert_eq!(
         client
@@ -336,30 +346,102 @@ async fn a_full_disk_gives_5xx_never_a_false_2xx() {
             .status(),
         200
     );
-    server.kill9();
+    filled
+}
 
-    let conn = open_db(dir.path());
+/// The database is sound and holds everything that was acknowledged.
+fn assert_acknowledged_kept(dir: &Path, filled: &Filled) {
+    let conn = open_db(dir);
     assert_eq!(integrity(&conn), "ok");
-    for id in &stored_attachments {
-        let n: i64 = conn
-            .query_row(
-                "SELECT COUNT(*) FROM attachments WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(n, 1, "acknowledged attachment {id} lost");
+    for (table, ids) in [
+        ("attachments", &filled.attachments),
+        ("registrations", &filled.registrations),
+    ] {
+        for id in ids {
+            let n: i64 = conn
+                .query_row(
+                    &format!("SELECT COUNT(*) FROM {table} WHERE id = ?1"),
+                    [id],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, 1, "acknowledged {table} row {id} lost");
+        }
     }
-    for id in &stored_registrations {
-        let n: i64 = conn
-            .query_row(
-                "SELECT COUNT(*) FROM registrations WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(n, 1, "acknowledged registration {id} lost");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_size_limit_gives_5xx_never_a_false_2xx() {
+    let dir = tempfile::tempdir().unwrap();
+    // Create and migrate the database without a limit first.
+    Server::start(dir.path(), None).await.kill9();
+    // `prlimit --fsize`: writes past 2 MiB fail with EFBIG (the server
+    // also gets SIGXFSZ, which it reports and survives).
+    let server = Server::start(dir.path(), Some(2 * 1024 * 1024)).await;
+    let filled = fill(&server).await;
+    for code in &filled.refusals {
+        assert!(
+            matches!(code.as_str(), "storage.full" | "storage.unavailable"),
+            "{code}"
+        );
     }
+    server.kill9();
+    assert_acknowledged_kept(dir.path(), &filled);
+}
+
+/// A tmpfs of `bytes` on a new folder: a disk that really fills up
+/// (ENOSPC). Unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(bytes: u64) -> SmallDisk {
+        let dir = tempfile::tempdir().unwrap();
+        let output = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={bytes},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(dir.path())
+            .output()
+            .expect("mount runs");
+        assert!(
+            output.status.success(),
+            "cannot mount a tmpfs (this test needs root or CAP_SYS_ADMIN): {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        SmallDisk { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_really_full_disk_gives_storage_full_never_a_false_2xx() {
+    // Declared before the server, so the server stops before the unmount.
+    let disk = SmallDisk::mount(3 * 1024 * 1024);
+    let server = Server::start(disk.path(), None).await;
+    let filled = fill(&server).await;
+    for code in &filled.refusals {
+        assert_eq!(code, "storage.full", "ENOSPC is reported as a full disk");
+    }
+    server.kill9();
+    assert_acknowledged_kept(disk.path(), &filled);
 }
 
 /// SMTP down, registrations made, `kill -9`, SMTP up, restart: every
