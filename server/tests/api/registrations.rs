@@ -372,3 +372,42 @@ async fn fifty_concurrent_requests_with_one_key_store_one_row_and_agree() {
     );
     assert_eq!(server.storage().registrations(EVENT).unwrap().len(), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_stalled_body_is_cut_with_408_and_frees_its_key() {
+    let server = TestServer::start().await;
+    let key = new_key();
+    let body = registration().to_string();
+    let mut slow = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/events/{EVENT}/registrations HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+         Idempotency-Key: {key}\r\nContent-Length: {}\r\n\r\n",
+        server.addr,
+        body.len()
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    slow.write_all(&body.as_bytes()[..body.len() / 2])
+        .await
+        .unwrap();
+    // Nothing more comes. The test runs on tokio's paused clock, which
+    // jumps ahead whenever everything is waiting: the server's body
+    // timeout passes without the test waiting for it in real time.
+    let mut response = Vec::new();
+    let mut chunk = vec![0u8; 4096];
+    while !String::from_utf8_lossy(&response).contains("body.timeout") {
+        let n = slow.read(&mut chunk).await.unwrap();
+        assert!(
+            n > 0,
+            "closed without an answer: {}",
+            String::from_utf8_lossy(&response)
+        );
+        response.extend_from_slice(&chunk[..n]);
+    }
+    let text = String::from_utf8_lossy(&response);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    // The key is free again, and nothing of the cut request was kept.
+    assert!(server.storage().registrations(EVENT).unwrap().is_empty());
+    let retry = server.register_with_key(&registration(), &key).await;
+    assert_eq!(retry.status(), 201);
+    assert_eq!(server.storage().registrations(EVENT).unwrap().len(), 1);
+}
