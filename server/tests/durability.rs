@@ -14,14 +14,6 @@ use std::time::{Duration, Instant};
 
 const EVENT: &str = "islamabad-tip-som";
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 struct Server {
     child: Child,
     base: String,
@@ -36,7 +28,7 @@ impl Server {
 
     /// [`Server::start`] with more arguments for `serve`.
     async fn start_with(data_dir: &Path, file_size_limit: Option<u64>, extra: &[&str]) -> Server {
-        let port = free_port();
+        let port = accredit_test_support::free_port();
         let binary = env!("CARGO_BIN_EXE_accredit-server");
         let mut command = match file_size_limit {
             Some(bytes) => {
@@ -280,7 +272,10 @@ async fn every_acknowledged_registration_survives_kill_9() {
 struct Filled {
     attachments: Vec<String>,
     registrations: Vec<String>,
-    refusals: Vec<String>,
+    /// Status and code of every refusal.
+    refusals: Vec<(u16, String)>,
+    /// The registrations refused, by key and payload number.
+    refused: Vec<(String, usize)>,
 }
 
 /// Uploads 150 KiB letters until the storage refuses them, with a
@@ -292,6 +287,7 @@ async fn fill(server: &Server) -> Filled {
         attachments: Vec::new(),
         registrations: Vec::new(),
         refusals: Vec::new(),
+        refused: Vec::new(),
     };
     for n in 0..40 {
         let mut file = b"%PDF-1.4\n".to_vec();
@@ -311,11 +307,12 @@ async fn fill(server: &Server) -> Filled {
             500..=599 => {
                 filled
                     .refusals
-                    .push(body["code"].as_str().unwrap_or_default().to_owned());
+                    .push((status, body["code"].as_str().unwrap_or_default().to_owned()));
+                let key = format!("full-disk-{n}");
                 let (status, body) = post(
                     &client,
                     &server.url("/registrations"),
-                    &format!("full-disk-{n}"),
+                    &key,
                     &registration(n),
                 )
                 .await
@@ -328,7 +325,8 @@ async fn fill(server: &Server) -> Filled {
                     assert!((500..600).contains(&status), "{status} {body}");
                     filled
                         .refusals
-                        .push(body["code"].as_str().unwrap_or_default().to_owned());
+                        .push((status, body["code"].as_str().unwrap_or_default().to_owned()));
+                    filled.refused.push((key, n));
                 }
             }
             other => panic!("unexpected {other}: {body}"),
@@ -379,10 +377,10 @@ async fn a_file_size_limit_gives_5xx_never_a_false_2xx() {
     // also gets SIGXFSZ, which it reports and survives).
     let server = Server::start(dir.path(), Some(2 * 1024 * 1024)).await;
     let filled = fill(&server).await;
-    for code in &filled.refusals {
+    for (status, code) in &filled.refusals {
         assert!(
             matches!(code.as_str(), "storage.full" | "storage.unavailable"),
-            "{code}"
+            "{status} {code}"
         );
     }
     server.kill9();
@@ -420,6 +418,16 @@ impl SmallDisk {
     fn path(&self) -> &Path {
         self.dir.path()
     }
+
+    /// Frees space: the file system grows to `bytes`.
+    fn grow(&self, bytes: u64) {
+        let status = Command::new("mount")
+            .args(["-o", &format!("remount,size={bytes}")])
+            .arg(self.dir.path())
+            .status()
+            .expect("mount runs");
+        assert!(status.success(), "the tmpfs grows");
+    }
 }
 
 impl Drop for SmallDisk {
@@ -437,11 +445,38 @@ async fn a_really_full_disk_gives_storage_full_never_a_false_2xx() {
     let disk = SmallDisk::mount(3 * 1024 * 1024);
     let server = Server::start(disk.path(), None).await;
     let filled = fill(&server).await;
-    for code in &filled.refusals {
-        assert_eq!(code, "storage.full", "ENOSPC is reported as a full disk");
+    for (status, code) in &filled.refusals {
+        assert_eq!(
+            (*status, code.as_str()),
+            (507, "storage.full"),
+            "ENOSPC is a full disk"
+        );
     }
+    // Space freed (the file system grown): a refused registration, retried
+    // with its key, is stored once.
+    let (key, n) = filled
+        .refused
+        .first()
+        .cloned()
+        .expect("a registration was refused on the full disk");
+    disk.grow(16 * 1024 * 1024);
+    let client = reqwest::Client::new();
+    let url = server.url("/registrations");
+    let (status, first) = post(&client, &url, &key, &registration(n)).await.unwrap();
+    assert_eq!(status, 201, "{first}");
+    let (status, again) = post(&client, &url, &key, &registration(n)).await.unwrap();
+    assert_eq!(status, 201, "{again}");
+    assert_eq!(first["id"], again["id"], "the same registration, replayed");
     server.kill9();
     assert_acknowledged_kept(disk.path(), &filled);
+    let stored: i64 = open_db(disk.path())
+        .query_row(
+            "SELECT COUNT(*) FROM registrations WHERE id = ?1",
+            [first["id"].as_str().unwrap()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 1);
 }
 
 /// SMTP down, registrations made, `kill -9`, SMTP up, restart: every

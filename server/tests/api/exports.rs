@@ -2,6 +2,7 @@
 //! never evaluate.
 
 use crate::common::*;
+use accredit_test_support::csv_records;
 use serde_json::{Value, json};
 use std::io::Read;
 
@@ -60,34 +61,6 @@ async fn conference() -> (TestServer, String) {
     (server, token)
 }
 
-/// A minimal RFC 4180 reader, to check the writer independently.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = vec![];
-    let mut row = vec![];
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\r') if chars.peek() == Some(&'\n') => {
-                chars.next();
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    rows
-}
-
 fn column(rows: &[Vec<String>], name: &str) -> Vec<String> {
     let index = rows[0]
         .iter()
@@ -117,7 +90,7 @@ async fn participants_csv_is_in_protocol_order_and_injection_safe() {
     let bytes = response.bytes().await.unwrap();
     assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "UTF-8 BOM");
     let text = std::str::from_utf8(&bytes[3..]).unwrap();
-    let rows = parse_csv(text);
+    let rows = csv_records(text);
     assert_eq!(rows.len(), 1 + 12);
 
     // Member States by English name (Türkiye sorts as Turkiye), then the
@@ -187,7 +160,7 @@ async fn delegations_csv_has_one_row_per_registration() {
         .text()
         .await
         .unwrap();
-    let rows = parse_csv(text.trim_start_matches('\u{FEFF}'));
+    let rows = csv_records(text.trim_start_matches('\u{FEFF}'));
     assert_eq!(rows.len(), 1 + 8);
     assert_eq!(column(&rows, "country_code")[..4], ["AF", "IR", "PK", "TR"]);
     assert_eq!(column(&rows, "members")[3], "5");
@@ -264,7 +237,7 @@ async fn exports_take_the_list_filters() {
         .text()
         .await
         .unwrap();
-    let rows = parse_csv(text.trim_start_matches('\u{FEFF}'));
+    let rows = csv_records(text.trim_start_matches('\u{FEFF}'));
     assert_eq!(column(&rows, "family_name"), ["Arslan", "Yılmaz"]);
     let json: Value = server
         .get_as(&token, "/exports/participants.json?kind=media")
@@ -279,7 +252,7 @@ async fn exports_take_the_list_filters() {
         .text()
         .await
         .unwrap();
-    assert_eq!(parse_csv(text.trim_start_matches('\u{FEFF}')).len(), 2);
+    assert_eq!(csv_records(text.trim_start_matches('\u{FEFF}')).len(), 2);
     problem(
         server
             .get_as(&token, "/exports/participants.csv?kind=state")
@@ -328,7 +301,7 @@ async fn document_numbers_are_in_one_participant_column_and_no_delegation_column
         .text()
         .await
         .unwrap();
-    let rows = parse_csv(participants.trim_start_matches('\u{FEFF}'));
+    let rows = csv_records(participants.trim_start_matches('\u{FEFF}'));
     assert_eq!(rows[0], documented(DOCUMENTED_PARTICIPANT_COLUMNS));
     let document = rows[0].iter().position(|h| h == "document_number").unwrap();
     let mut exported: Vec<&str> = rows[1..].iter().map(|r| r[document].as_str()).collect();
@@ -356,7 +329,7 @@ async fn document_numbers_are_in_one_participant_column_and_no_delegation_column
         .text()
         .await
         .unwrap();
-    let rows = parse_csv(delegations.trim_start_matches('\u{FEFF}'));
+    let rows = csv_records(delegations.trim_start_matches('\u{FEFF}'));
     assert_eq!(rows[0], documented(DOCUMENTED_DELEGATION_COLUMNS));
     for row in &rows[1..] {
         for (i, cell) in row.iter().enumerate() {
@@ -386,7 +359,7 @@ async fn every_cell_of_delegations_csv_is_guarded_against_formulas() {
         .text()
         .await
         .unwrap();
-    let rows = parse_csv(text.trim_start_matches('\u{FEFF}'));
+    let rows = csv_records(text.trim_start_matches('\u{FEFF}'));
     assert_eq!(rows.len(), 2);
     assert_eq!(
         column(&rows, "organisation"),

@@ -23,7 +23,7 @@ pub struct LogEntry {
 
 impl Browser {
     pub async fn start() -> Browser {
-        let port = free_port();
+        let port = accredit_test_support::free_port();
         let driver = tokio::process::Command::new(crate::env_path("CHROMEDRIVER"))
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -169,13 +169,6 @@ impl Drop for Browser {
                 .status();
         }
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free loopback port")
-        .port()
 }
 
 /// ChromeDriver's (non-W3C) endpoint for the browser console.

@@ -41,3 +41,36 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// A passport expiry the demo event accepts on any date: 1 May, five years
+/// after this one (the event opens about seven weeks from today, and a
+/// passport must be valid six months after it ends).
+pub fn valid_expiry() -> accredit_model::Date {
+    let today = accredit_server::clock::Clock::system().today();
+    accredit_model::Date::new(today.year() + 5, 5, 1).expect("1 May is a date")
+}
+
+/// A date as the English review writes it ("1 May 2031"), the month names
+/// written here rather than taken from the widget's catalogue.
+pub fn english_date(date: accredit_model::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS[date.month() as usize - 1],
+        date.year()
+    )
+}

@@ -218,10 +218,8 @@ pub async fn decode_qr(b: &Browser, n: usize) -> String {
     content
 }
 
-/// The words of a PDF in reading order, as poppler's `pdftotext` reads
-/// them, with every run of white space made one space (a long name may
-/// wrap inside its table cell).
-pub fn pdf_words(pdf: &[u8]) -> String {
+/// The text of a PDF as poppler's `pdftotext -raw` reads it.
+fn pdf_text(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let path = dir.path().join("printed.pdf");
     std::fs::write(&path, pdf).expect("the PDF is written");
@@ -232,8 +230,37 @@ pub fn pdf_words(pdf: &[u8]) -> String {
         .output()
         .expect("pdftotext runs (Debian's poppler-utils)");
     assert!(out.status.success(), "pdftotext reads the PDF");
-    String::from_utf8_lossy(&out.stdout)
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The words of a PDF in reading order, with every run of white space
+/// made one space (a long name may wrap inside its table cell).
+pub fn pdf_words(pdf: &[u8]) -> String {
+    pdf_text(pdf)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The lines of a PDF, each as its words without bidirectional controls.
+/// Poppler gives right-to-left runs in the order they are drawn, so a line
+/// is compared as a set of words, not as a string.
+pub fn pdf_lines(pdf: &[u8]) -> Vec<Vec<String>> {
+    let controls = |c: char| matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    pdf_text(pdf)
+        .lines()
+        .map(|line| {
+            line.split_whitespace()
+                .map(|w| w.chars().filter(|c| !controls(*c)).collect::<String>())
+                .filter(|w| !w.is_empty())
+                .collect()
+        })
+        .collect()
+}
+
+/// The first line of `lines` that holds every word of `name`.
+pub fn line_with(lines: &[Vec<String>], name: &str) -> Option<usize> {
+    lines
+        .iter()
+        .position(|line| name.split_whitespace().all(|w| line.iter().any(|l| l == w)))
 }

@@ -354,7 +354,10 @@ pub async fn fill_accredited_member(
     b.fill(&p("identity_document.number"), document).await;
     b.choose(&p("identity_document.issuing_country"), nationality)
         .await;
-    b.set_date(&p("identity_document.expires_on"), "2031-05-01")
-        .await;
+    b.set_date(
+        &p("identity_document.expires_on"),
+        &crate::valid_expiry().to_string(),
+    )
+    .await;
     b.set_date(&p("date_of_birth"), "1972-03-15").await;
 }

@@ -88,7 +88,7 @@ pub fn registration(i: usize, members: usize) -> Value {
                     "kind": "passport",
                     "number": format!("P{i:05}{m:02}"),
                     "issuing_country": nationality,
-                    "expires_on": "2031-01-31",
+                    "expires_on": crate::valid_expiry().to_string(),
                 })),
                 "date_of_birth": needs_document.then_some("1975-05-01"),
                 "photo": null,

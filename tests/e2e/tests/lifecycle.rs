@@ -169,8 +169,11 @@ async fn the_loop(language: &str, note: &str) {
     b.fill(&p("identity_document.number"), "QF7654321").await;
     b.choose(&p("identity_document.issuing_country"), &nationality)
         .await;
-    b.set_date(&p("identity_document.expires_on"), "2031-06-30")
-        .await;
+    b.set_date(
+        &p("identity_document.expires_on"),
+        &accredit_e2e::valid_expiry().to_string(),
+    )
+    .await;
     b.set_date(&p("date_of_birth"), "1980-02-14").await;
     b.press(&widget_text(language, "ui.continue")).await;
     b.text_of(".accredit-summary").await;

@@ -19,25 +19,6 @@ async fn type_search(b: &Browser, text: &str) {
     b.keys(text).await;
 }
 
-/// Splits one CSV record into fields (RFC 4180 quoting).
-fn csv_fields(line: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                fields.last_mut().unwrap().push('"');
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(String::new()),
-            (c, _) => fields.last_mut().unwrap().push(c),
-        }
-    }
-    fields
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn organisers_filter_decide_export_and_print_500_registrations() {
     let server = TestServer::start_with(
@@ -214,10 +195,10 @@ async fn organisers_filter_decide_export_and_print_500_registrations() {
         }
     })
     .await;
-    let mut lines = csv.trim_start_matches('\u{feff}').lines();
-    let header = csv_fields(lines.next().unwrap());
+    let mut records = accredit_test_support::csv_records(&csv).into_iter();
+    let header = records.next().unwrap();
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let rows: Vec<Vec<String>> = lines.map(csv_fields).collect();
+    let rows: Vec<Vec<String>> = records.collect();
     let states = total(&server, &token, "kind=member_state").await;
     assert_eq!(
         rows.len(),

@@ -7,14 +7,15 @@
 //! under test.
 
 use accredit_e2e::organiser_view::{
-    assert_accessible, count_shown, org, press, press_when_shown, print_pdf, set, sign_in_pressing,
-    text, total, wait_for_text,
+    assert_accessible, count_shown, line_with, org, pdf_lines, press, press_when_shown, print_pdf,
+    set, sign_in_pressing, text, total, wait_for_text,
 };
 use accredit_e2e::seed;
 use accredit_e2e::{Browser, EVENT, TestServer, eventually};
 use accredit_model::digits::with_ascii_digits;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::time::Duration;
+use unicode_normalization::UnicodeNormalization;
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -86,6 +87,29 @@ async fn run_in(words: &Words) {
     )
     .await;
     seed::seed(&server, 30, 2).await;
+    // A delegation named in Arabic script, head first, for the printed list.
+    let mut kuwait = seed::registration(0, 2);
+    kuwait["delegation"]["country"] = json!("KW");
+    for (m, (given, family, badge)) in [
+        ("عبد الله", "الصباح", "Abdullah Al-Sabah"),
+        ("فاطمة", "العلي", "Fatima Al-Ali"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        kuwait["members"][m]["given_names"] = json!(given);
+        kuwait["members"][m]["family_name"] = json!(family);
+        kuwait["members"][m]["badge_name"] = json!(badge);
+    }
+    kuwait["consent"]["participant_list"] = json!(true);
+    let (status, body) = seed::post(
+        &reqwest::Client::new(),
+        &server,
+        "kuwait-arabic-names",
+        &kuwait,
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
     let token = server.organiser_token();
     let b = Browser::start().await;
     b.client.goto(&server.url("/organiser.html")).await.unwrap();
@@ -119,9 +143,9 @@ async fn run_in(words: &Words) {
 
     sign_in_pressing(&b, &token, words.sign_in).await;
     wait_for_text(&b, words.dashboard).await;
-    eventually("30 registrations on the dashboard", WAIT, || async {
+    eventually("31 registrations on the dashboard", WAIT, || async {
         with_ascii_digits(&text(&b).await)
-            .contains("30")
+            .contains("31")
             .then_some(())
     })
     .await;
@@ -134,7 +158,7 @@ async fn run_in(words: &Words) {
     set(&b, "org-status", "pending").await;
     set(&b, "org-kind", "member_state").await;
     let expected = total(&server, &token, "status=pending&kind=member_state").await;
-    assert!(expected > 0 && expected < 30, "{expected}");
+    assert!(expected > 0 && expected < 31, "{expected}");
     eventually("the filtered count", WAIT, || async {
         let shown = with_ascii_digits(&count_shown(&b).await);
         shown
@@ -221,7 +245,7 @@ async fn run_in(words: &Words) {
                 && !["rejected", "withdrawn"].contains(&r["status"].as_str().unwrap_or_default())
         })
         .count();
-    assert!(listed < 30, "the seed has delegations that did not consent");
+    assert!(listed < 31, "the seed has delegations that did not consent");
     let shown = org(
         &b,
         "return root.querySelectorAll('.org-print-list__delegation').length;",
@@ -242,7 +266,17 @@ async fn run_in(words: &Words) {
     b.screenshot(&format!("organiser-{lang}-participants"))
         .await;
     let pdf = print_pdf(&b, &format!("organiser-{lang}-participants")).await;
-    assert!(pdf.starts_with(b"%PDF"));
+    // Read back by poppler: the names in Arabic script, the head first.
+    let lines: Vec<Vec<String>> = pdf_lines(&pdf)
+        .into_iter()
+        .map(|line| line.into_iter().map(|w| w.nfkc().collect()).collect())
+        .collect();
+    let head = line_with(&lines, "عبد الله الصباح");
+    let delegate = line_with(&lines, "فاطمة العلي");
+    assert!(
+        matches!((head, delegate), (Some(h), Some(d)) if h < d),
+        "{lang}: the Kuwaiti head, then the delegate, in the printed list: {head:?} {delegate:?}"
+    );
 
     // An export through the view, from the delegations tab: every
     // participant of the server's own count, two per delegation.
@@ -258,7 +292,7 @@ async fn run_in(words: &Words) {
             .filter(|s| s.ends_with('\n'))
     })
     .await;
-    let rows = csv.lines().count() - 1;
+    let rows = accredit_test_support::csv_records(&csv).len() - 1;
     assert_eq!(
         rows,
         2 * total(&server, &token, "").await,

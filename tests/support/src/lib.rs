@@ -1,9 +1,10 @@
-//! Real peers for the tests, started and stopped by them.
+//! Real peers and independent readers for the tests.
 //!
 //! [`SmtpSink`] is `aiosmtpd`, a real SMTP server (Debian's
 //! `python3-aiosmtpd`), storing every message it accepts in a Maildir.
 //! The tests read the messages back with `mail-parser`, not with the code
 //! that wrote them, so a message that only looks right to its sender fails.
+//! [`csv_records`] reads exports with the `csv` crate, for the same reason.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,25 @@ pub fn free_port() -> u16 {
         .local_addr()
         .expect("its address")
         .port()
+}
+
+/// The records of a CSV file (RFC 4180: quoted fields may hold commas,
+/// quotes and line breaks), read by the `csv` crate; a leading byte order
+/// mark is skipped. The header is the first record.
+pub fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|record| {
+            record
+                .expect("a well-formed CSV record")
+                .iter()
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect()
 }
 
 /// One message as the SMTP server received it.
