@@ -5,17 +5,17 @@
 //! what runs in production: its fsyncs, its transactions, its signal
 //! handling.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const EVENT: &str = "islamabad-tip-som";
+use accredit_test_support::payload::EVENT;
 
 struct Server {
-    child: Child,
+    process: accredit_test_support::ServerProcess,
     base: String,
 }
 
@@ -29,6 +29,7 @@ impl Server {
     /// [`Server::start`] with more arguments for `serve`.
     async fn start_with(data_dir: &Path, file_size_limit: Option<u64>, extra: &[&str]) -> Server {
         let port = accredit_test_support::free_port();
+        let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let binary = env!("CARGO_BIN_EXE_accredit-server");
         let mut command = match file_size_limit {
             Some(bytes) => {
@@ -38,7 +39,7 @@ impl Server {
             }
             None => Command::new(binary),
         };
-        let child = command
+        command
             // The demo file's own calendar, whatever the real date: the
             // payloads below carry fixed dates.
             .args([
@@ -49,72 +50,30 @@ impl Server {
                 "off",
                 "--addr",
             ])
-            .arg(format!("127.0.0.1:{port}"))
+            .arg(addr.to_string())
             .arg("--data-dir")
             .arg(data_dir)
             .arg("--dist")
             .arg(data_dir)
             .args(extra)
             .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let base = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while client.get(format!("{base}/healthz")).send().await.is_err() {
-            assert!(Instant::now() < deadline, "the server did not start");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        Server { child, base }
+            .stderr(std::process::Stdio::null());
+        let process = tokio::task::spawn_blocking(move || {
+            accredit_test_support::ServerProcess::start(command, addr, Duration::from_secs(15))
+        })
+        .await
+        .unwrap();
+        let base = process.base_url();
+        Server { process, base }
     }
 
-    /// `Child::kill` sends SIGKILL: no shutdown code runs.
+    /// SIGKILL: no shutdown code runs.
     fn kill9(self) {
-        drop(self);
+        drop(self.process);
     }
 
     fn url(&self, path: &str) -> String {
         format!("{}/api/v1/events/{EVENT}{path}", self.base)
-    }
-}
-
-/// A test that ends (or fails) never leaves its server running: it would
-/// hold the port, the data folder, and the output pipe of whatever runs
-/// the tests (faketime waits for that pipe to close).
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn registration(n: usize) -> Value {
-    json!({
-        "event": EVENT, "language": "en",
-        "delegation": {"kind": "member_state", "country": "PK"},
-        "focal_point": {"given_names": "Ayesha", "family_name": "Khan", "email": "a.khan@example.pk", "phone": "+92 51 1234567"},
-        "members": [{
-            "given_names": "Imran", "family_name": format!("Ahmed {}", letters(n)), "function": "Director",
-            "institution": "Ministry of Interior", "nationality": "PK", "email": format!("m{n}@example.pk"),
-            "category": "head_of_delegation",
-            "identity_document": {"kind": "passport", "number": format!("DP{n:07}"), "issuing_country": "PK", "expires_on": "2030-01-31"},
-            "date_of_birth": "1970-05-01"
-        }],
-        "consent": {"data_processing": true}
-    })
-}
-
-/// `n` written in letters (names may not contain digits).
-fn letters(mut n: usize) -> String {
-    let mut s = String::new();
-    loop {
-        s.insert(0, (b'a' + (n % 26) as u8) as char);
-        n /= 26;
-        if n == 0 {
-            return s;
-        }
     }
 }
 
@@ -176,8 +135,8 @@ async fn every_acknowledged_registration_survives_kill_9() {
             for _ in 0..600 {
                 n += 1;
                 let key = format!("crash-{round}-{n}");
-                bodies.insert(key.clone(), registration(n));
-                keys.push((key, registration(n)));
+                bodies.insert(key.clone(), accredit_test_support::payload::numbered(n));
+                keys.push((key, accredit_test_support::payload::numbered(n)));
             }
             let (client, url, acknowledged) = (client.clone(), url.clone(), acknowledged.clone());
             tasks.push(tokio::spawn(async move {
@@ -313,7 +272,7 @@ async fn fill(server: &Server) -> Filled {
                     &client,
                     &server.url("/registrations"),
                     &key,
-                    &registration(n),
+                    &accredit_test_support::payload::numbered(n),
                 )
                 .await
                 .unwrap();
@@ -462,9 +421,23 @@ async fn a_really_full_disk_gives_storage_full_never_a_false_2xx() {
     disk.grow(16 * 1024 * 1024);
     let client = reqwest::Client::new();
     let url = server.url("/registrations");
-    let (status, first) = post(&client, &url, &key, &registration(n)).await.unwrap();
+    let (status, first) = post(
+        &client,
+        &url,
+        &key,
+        &accredit_test_support::payload::numbered(n),
+    )
+    .await
+    .unwrap();
     assert_eq!(status, 201, "{first}");
-    let (status, again) = post(&client, &url, &key, &registration(n)).await.unwrap();
+    let (status, again) = post(
+        &client,
+        &url,
+        &key,
+        &accredit_test_support::payload::numbered(n),
+    )
+    .await
+    .unwrap();
     assert_eq!(status, 201, "{again}");
     assert_eq!(first["id"], again["id"], "the same registration, replayed");
     server.kill9();
@@ -497,7 +470,7 @@ async fn no_message_is_lost_when_the_server_dies_while_mail_is_down() {
             &client,
             &server.url("/registrations"),
             &format!("outbox-crash-{n}"),
-            &registration(n),
+            &accredit_test_support::payload::numbered(n),
         )
         .await
         .unwrap();

@@ -7,11 +7,11 @@ use accredit_server::rate_limit::RateLimit;
 use accredit_server::storage::Storage;
 use accredit_server::storage::sqlite::Sqlite;
 use accredit_server::{Settings, auth, events};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-pub const EVENT: &str = "islamabad-tip-som";
+pub use accredit_test_support::payload::{EVENT, delegation, member, registration};
 
 /// The day the tests' server believes it is: in the demo file's own
 /// calendar, seven weeks before its opening on 2027-04-20, whatever the
@@ -181,49 +181,6 @@ impl Drop for TestServer {
 
 pub fn new_key() -> String {
     accredit_server::random::uuid()
-}
-
-/// A valid single-member Pakistani delegation.
-pub fn registration() -> Value {
-    json!({
-        "event": EVENT,
-        "language": "en",
-        "delegation": {"kind": "member_state", "country": "PK", "organisation": null},
-        "focal_point": {"given_names": "Ayesha", "family_name": "Khan", "email": "a.khan@example.pk", "phone": "+92 51 1234567"},
-        "members": [member("head_of_delegation", "Imran", "Ahmed", "DP1234567")],
-        "consent": {"data_processing": true, "participant_list": false}
-    })
-}
-
-/// A valid member; `document` must be unique within the delegation.
-pub fn member(category: &str, given: &str, family: &str, document: &str) -> Value {
-    json!({
-        "honorific": "", "given_names": given, "family_name": family, "badge_name": "",
-        "function": "Director", "institution": "Ministry of Interior", "nationality": "PK",
-        "email": format!("m.{}@example.org", document.to_lowercase()), "phone": "",
-        "category": category,
-        "identity_document": {"kind": "passport", "number": document, "issuing_country": "PK", "expires_on": "2030-01-31"},
-        "date_of_birth": "1970-05-01", "photo": null, "sessions": ["opening"],
-        "arrival_date": null, "departure_date": null, "visa_letter": false,
-        "dietary": "", "accessibility": ""
-    })
-}
-
-/// A registration of a State delegation with the given members.
-pub fn delegation(country: &str, members: Vec<Value>) -> Value {
-    let mut r = registration();
-    r["delegation"]["country"] = json!(country);
-    r["members"] = Value::Array(
-        members
-            .into_iter()
-            .map(|mut m| {
-                m["nationality"] = json!(country);
-                m["identity_document"]["issuing_country"] = json!(country);
-                m
-            })
-            .collect(),
-    );
-    r
 }
 
 fn segment(marker: u8, payload: &[u8]) -> Vec<u8> {

@@ -8,9 +8,7 @@ use accredit_server::{auth, clock};
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
-use tokio::process::{Child, Command};
 
 pub const EVENT: &str = "islamabad-tip-som";
 
@@ -19,7 +17,7 @@ pub struct TestServer {
     pub data_dir: tempfile::TempDir,
     dist: PathBuf,
     extra_args: Vec<String>,
-    process: Option<Child>,
+    process: Option<accredit_test_support::ServerProcess>,
 }
 
 impl TestServer {
@@ -53,7 +51,8 @@ impl TestServer {
     /// Starts the real server binary (`$ACCREDIT_SERVER_BIN`) and waits
     /// until it answers.
     async fn run(&mut self) {
-        let child = Command::new(crate::env_path("ACCREDIT_SERVER_BIN"))
+        let mut command = std::process::Command::new(crate::env_path("ACCREDIT_SERVER_BIN"));
+        command
             .arg("serve")
             .arg("--addr")
             .arg(self.addr.to_string())
@@ -62,28 +61,23 @@ impl TestServer {
             .arg("--dist")
             .arg(&self.dist)
             .args(&self.extra_args)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the server binary starts");
-        self.process = Some(child);
-        let health = self.url("/healthz");
-        crate::eventually("the server to answer", Duration::from_secs(20), || {
-            let health = health.clone();
-            async move {
-                let res = reqwest::get(&health).await.ok()?;
-                res.status().is_success().then_some(())
-            }
+            .env("RUST_LOG", "warn");
+        let addr = self.addr;
+        let process = tokio::task::spawn_blocking(move || {
+            accredit_test_support::ServerProcess::start(command, addr, Duration::from_secs(20))
         })
-        .await;
+        .await
+        .expect("the server starts");
+        self.process = Some(process);
     }
 
     /// Kills the server (SIGKILL): its port refuses connections, open
     /// connections are reset, until [`TestServer::restart`].
     pub async fn stop(&mut self) {
-        if let Some(mut child) = self.process.take() {
-            let _ = child.kill().await;
+        if let Some(process) = self.process.take() {
+            tokio::task::spawn_blocking(move || drop(process))
+                .await
+                .expect("the server is killed");
         }
     }
 

@@ -5,6 +5,12 @@
 //! The tests read the messages back with `mail-parser`, not with the code
 //! that wrote them, so a message that only looks right to its sender fails.
 //! [`csv_records`] reads exports with the `csv` crate, for the same reason.
+//! [`ServerProcess`] is the real server binary, waited for and killed.
+
+pub mod payload;
+mod server_process;
+
+pub use server_process::ServerProcess;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
