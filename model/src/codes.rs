@@ -132,6 +132,8 @@ pub const ATTACHMENT_UNKNOWN: &str = "attachment.unknown";
 pub const ATTACHMENT_IN_USE: &str = "attachment.in_use";
 /// `attachment.upload_failed`: the file could not be sent (widget only).
 pub const ATTACHMENT_UPLOAD_FAILED: &str = "attachment.upload_failed";
+/// `attachment.too_many_pixels` {max}: an image of more than `max` million pixels.
+pub const ATTACHMENT_TOO_MANY_PIXELS: &str = "attachment.too_many_pixels";
 /// `photo.too_small` {min_width, min_height, width, height}: fewer pixels than a badge needs.
 pub const PHOTO_TOO_SMALL: &str = "photo.too_small";
 /// `photo.not_portrait`: the photo is not taller than it is wide.
@@ -215,6 +217,7 @@ pub const ALL: &[&str] = &[
     ATTACHMENT_UNKNOWN,
     ATTACHMENT_IN_USE,
     ATTACHMENT_UPLOAD_FAILED,
+    ATTACHMENT_TOO_MANY_PIXELS,
     PHOTO_TOO_SMALL,
     PHOTO_NOT_PORTRAIT,
     DATE_INVALID,

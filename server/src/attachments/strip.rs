@@ -105,6 +105,37 @@ pub fn jpeg(data: &[u8]) -> Result<Vec<u8>, &'static str> {
     }
 }
 
+/// The EXIF orientation (1–8) of a JPEG, if it has one: the first EXIF
+/// block before the image data.
+pub fn jpeg_orientation(data: &[u8]) -> Option<u16> {
+    let mut pos = 2;
+    loop {
+        if data.get(pos) != Some(&0xFF) {
+            return None;
+        }
+        while data.get(pos) == Some(&0xFF) {
+            pos += 1;
+        }
+        let marker = *data.get(pos)?;
+        pos += 1;
+        match marker {
+            0xD9 | 0xDA => return None,
+            0x01 | 0xD0..=0xD7 => continue,
+            _ => {}
+        }
+        let len = data.get(pos..pos + 2)?;
+        let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+        let payload = data.get(pos + 2..pos + len.max(2))?;
+        if let Some(o) = (marker == 0xE1)
+            .then(|| exif_orientation(payload))
+            .flatten()
+        {
+            return Some(o);
+        }
+        pos += len.max(2);
+    }
+}
+
 /// The orientation (1–8) in an APP1 EXIF payload, if any.
 fn exif_orientation(payload: &[u8]) -> Option<u16> {
     let tiff = payload.strip_prefix(b"Exif\0\0")?;
@@ -142,7 +173,7 @@ fn exif_orientation(payload: &[u8]) -> Option<u16> {
 }
 
 /// An APP1 segment holding an EXIF block with the orientation only.
-fn minimal_exif(orientation: u16) -> Vec<u8> {
+pub(crate) fn minimal_exif(orientation: u16) -> Vec<u8> {
     let mut tiff = Vec::with_capacity(26);
     tiff.extend_from_slice(b"MM\0\x2a\0\0\0\x08"); // big-endian, IFD0 at offset 8
     tiff.extend_from_slice(&1u16.to_be_bytes()); // one entry

@@ -3,6 +3,7 @@
 use crate::common::*;
 use accredit_server::Settings;
 use serde_json::{Value, json};
+use std::time::{Duration, Instant};
 
 #[tokio::test]
 async fn images_are_stored_without_their_metadata() {
@@ -109,7 +110,7 @@ async fn attachments_over_the_event_limit_are_a_413() {
 #[tokio::test]
 async fn registrations_reference_uploaded_attachments_of_the_right_type() {
     let server = TestServer::start().await;
-    let photo = server.upload_ok(jpeg_with_metadata()).await;
+    let photo = server.upload_ok(jpeg_photo(600, 800)).await;
     let letter = server.upload_ok(pdf()).await;
 
     // A PDF is no photo; an unknown id is refused.
@@ -179,4 +180,141 @@ async fn attachments_belong_to_their_event() {
         "attachment.unknown",
     )
     .await;
+}
+
+/// A real PNG header (written by the `png` encoder) declaring
+/// `width` × `height` pixels, followed by a few bytes of image data only:
+/// decoding it would need gigabytes.
+fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    let mut writer = encoder.write_header().unwrap();
+    writer
+        .write_chunk(png::chunk::IDAT, &[0x78, 0x9C, 0x03, 0x00])
+        .unwrap();
+    drop(writer);
+    out
+}
+
+#[tokio::test]
+async fn images_over_forty_megapixels_are_refused_from_their_header() {
+    let server = TestServer::start().await;
+    let huge = png_declaring(50_000, 50_000);
+    assert!(huge.len() < 100, "a small file: {} bytes", huge.len());
+    for purpose in [None, Some("photo"), Some("letter")] {
+        let started = Instant::now();
+        let response = match purpose {
+            None => server.upload(huge.clone()).await,
+            Some(purpose) => server.upload_for(purpose, huge.clone()).await,
+        };
+        let body = problem(response, 422, "attachment.too_many_pixels").await;
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "answered in {:?}",
+            started.elapsed()
+        );
+        assert_eq!(body["errors"][0]["code"], "attachment.too_many_pixels");
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("40 million pixels"),
+            "{body}"
+        );
+    }
+    // 8000 × 5000 is exactly 40 megapixels: the header passes the limit.
+    let limit = png_declaring(8000, 5000);
+    let response = server.upload(limit).await;
+    assert_ne!(
+        response.json::<Value>().await.unwrap()["code"],
+        "attachment.too_many_pixels"
+    );
+}
+
+#[tokio::test]
+async fn photos_are_held_to_the_badge_photo_rules_of_the_model() {
+    let server = TestServer::start().await;
+    let small = problem(
+        server.upload_for("photo", png_photo(200, 200)).await,
+        422,
+        "photo.too_small",
+    )
+    .await;
+    assert_eq!(small["errors"][0]["code"], "photo.too_small");
+    assert_eq!(small["errors"][0]["params"]["width"], "200");
+    assert_eq!(
+        small["detail"],
+        "The photo must be at least 400 × 500 pixels (this one is 200 × 200)."
+    );
+    let landscape = problem(
+        server.upload_for("photo", jpeg_photo(800, 600)).await,
+        422,
+        "photo.not_portrait",
+    )
+    .await;
+    assert!(
+        landscape["detail"]
+            .as_str()
+            .unwrap()
+            .contains("portrait orientation"),
+        "{landscape}"
+    );
+    // A PDF is no photo.
+    problem(
+        server.upload_for("photo", pdf()).await,
+        422,
+        "attachment.wrong_type",
+    )
+    .await;
+    problem(
+        server.upload_for("selfie", png_photo(600, 800)).await,
+        400,
+        "attachment.unknown_purpose",
+    )
+    .await;
+
+    let id = server.upload_ok_for("photo", jpeg_photo(600, 800)).await;
+    let stored = server
+        .get_as(&server.token(), &format!("/attachments/{id}"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let decoded = image::load_from_memory(&stored).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (600, 800));
+    // The minimum itself passes; a landscape scan is a fine letter.
+    server.upload_ok_for("photo", png_photo(400, 500)).await;
+    server.upload_ok_for("letter", jpeg_photo(800, 600)).await;
+}
+
+#[tokio::test]
+async fn a_registration_holds_its_photo_to_the_rules_whatever_the_upload_said() {
+    let server = TestServer::start().await;
+    let small = server.upload_ok(png_photo(200, 200)).await;
+    let landscape = server.upload_ok_for("letter", jpeg_photo(800, 600)).await;
+    let mut body = delegation(
+        "PK",
+        vec![
+            member("head_of_delegation", "Imran", "Ahmed", "DP1234567"),
+            member("delegate", "Sara", "Malik", "DP7654321"),
+        ],
+    );
+    body["members"][0]["photo"] = json!(small);
+    body["members"][1]["photo"] = json!(landscape);
+    let refused = problem(server.register(&body).await, 422, "validation.failed").await;
+    let errors = refused["errors"].as_array().unwrap();
+    let code_at = |path: &str| {
+        errors
+            .iter()
+            .find(|e| e["path"] == path)
+            .unwrap_or_else(|| panic!("{path} in {errors:?}"))["code"]
+            .clone()
+    };
+    assert_eq!(code_at("members[0].photo"), "photo.too_small");
+    assert_eq!(code_at("members[1].photo"), "photo.not_portrait");
+
+    body["members"][0]["photo"] = json!(server.upload_ok(png_photo(600, 800)).await);
+    body["members"][1]["photo"] = json!(server.upload_ok(jpeg_photo(450, 600)).await);
+    assert_eq!(server.register(&body).await.status(), 201);
 }

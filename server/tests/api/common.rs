@@ -155,6 +155,24 @@ impl TestServer {
             .unwrap()
     }
 
+    /// Uploads with `?purpose=` (`photo` or `letter`).
+    pub async fn upload_for(&self, purpose: &str, bytes: Vec<u8>) -> reqwest::Response {
+        self.client
+            .post(self.event_url(&format!("/attachments?purpose={purpose}")))
+            .body(bytes)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Uploads with `?purpose=` and returns the attachment id.
+    pub async fn upload_ok_for(&self, purpose: &str, bytes: Vec<u8>) -> String {
+        let response = self.upload_for(purpose, bytes).await;
+        assert_eq!(response.status(), 201);
+        let body: Value = response.json().await.unwrap();
+        body["id"].as_str().unwrap().to_owned()
+    }
+
     /// Uploads and returns the attachment id.
     pub async fn upload_ok(&self, bytes: Vec<u8>) -> String {
         let response = self.upload(bytes).await;
@@ -267,6 +285,32 @@ pub fn png_with_metadata() -> Vec<u8> {
     p.extend(chunk(b"IDAT", b"pixels"));
     p.extend(chunk(b"IEND", b""));
     p
+}
+
+/// A real picture of `width` × `height` pixels (a gradient, so the
+/// encoders have something to encode).
+fn picture(width: u32, height: u32) -> image::DynamicImage {
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    }))
+}
+
+/// A PNG of `width` × `height` pixels, made by the `image` crate.
+pub fn png_photo(width: u32, height: u32) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture(width, height)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+/// A JPEG of `width` × `height` pixels, made by the `image` crate.
+pub fn jpeg_photo(width: u32, height: u32) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture(width, height)
+        .write_to(&mut out, image::ImageFormat::Jpeg)
+        .unwrap();
+    out.into_inner()
 }
 
 pub fn pdf() -> Vec<u8> {
