@@ -318,3 +318,262 @@ async fn a_registration_holds_its_photo_to_the_rules_whatever_the_upload_said() 
     body["members"][1]["photo"] = json!(server.upload_ok(jpeg_photo(450, 600)).await);
     assert_eq!(server.register(&body).await.status(), 201);
 }
+
+/// The chunk types of a PNG, in order: a reader written for the test,
+/// independent of the server's stripper.
+fn png_chunks(data: &[u8]) -> Vec<String> {
+    let mut chunks = Vec::new();
+    let mut pos = 8;
+    while let Some(header) = data.get(pos..pos + 8) {
+        let len = u32::from_be_bytes(header[..4].try_into().unwrap()) as usize;
+        chunks.push(String::from_utf8_lossy(&header[4..8]).into_owned());
+        pos += 12 + len;
+    }
+    chunks
+}
+
+/// The marker and the first bytes of every JPEG segment before the image
+/// data: a reader written for the test.
+fn jpeg_segments(data: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let mut segments = Vec::new();
+    let mut pos = 2;
+    while data.get(pos) == Some(&0xFF) {
+        let marker = data[pos + 1];
+        let len = usize::from(u16::from_be_bytes([data[pos + 2], data[pos + 3]]));
+        let payload = &data[pos + 4..pos + 2 + len];
+        segments.push((marker, payload[..payload.len().min(14)].to_vec()));
+        if marker == 0xDA {
+            break;
+        }
+        pos += 2 + len;
+    }
+    segments
+}
+
+fn decoded_pixels(data: &[u8]) -> image::RgbImage {
+    image::load_from_memory(data)
+        .expect("the image decodes")
+        .to_rgb8()
+}
+
+/// An indexed PNG made by the `png` encoder with its colour chunks, text
+/// in the three text chunks, EXIF with a GPS tag, a timestamp, a pixel
+/// density, a private chunk and a C2PA manifest chunk.
+fn png_indexed_with_every_kind_of_metadata() -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, 16, 16);
+    encoder.set_color(png::ColorType::Indexed);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_palette(vec![0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255]);
+    encoder.set_trns(vec![0u8, 255, 255, 128]);
+    encoder.set_source_gamma(png::ScaledFloat::new(0.5));
+    encoder.set_source_chromaticities(png::SourceChromaticities::new(
+        (0.3127, 0.3290),
+        (0.64, 0.33),
+        (0.30, 0.60),
+        (0.15, 0.06),
+    ));
+    encoder.set_pixel_dims(Some(png::PixelDimensions {
+        xppu: 2835,
+        yppu: 2835,
+        unit: png::Unit::Meter,
+    }));
+    encoder
+        .add_text_chunk("Author".into(), "Jane Doe".into())
+        .unwrap();
+    encoder
+        .add_ztxt_chunk("Comment".into(), "GPS 33.6844N".into())
+        .unwrap();
+    encoder
+        .add_itxt_chunk("Description".into(), "camera serial 12345".into())
+        .unwrap();
+    let mut writer = encoder.write_header().unwrap();
+    writer
+        .write_chunk(png::chunk::eXIf, b"MM\0*\0\0\0\x08GPSLatitude 33.6844N")
+        .unwrap();
+    writer
+        .write_chunk(png::chunk::tIME, &[7, 234, 4, 1, 12, 0, 0])
+        .unwrap();
+    writer
+        .write_chunk(png::chunk::ChunkType(*b"prVt"), b"private vendor data")
+        .unwrap();
+    writer
+        .write_chunk(png::chunk::ChunkType(*b"caBX"), b"jumb c2pa manifest")
+        .unwrap();
+    let pixels: Vec<u8> = (0..256u32).map(|i| (i % 4) as u8).collect();
+    writer.write_image_data(&pixels).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+/// An RGB PNG with an ICC profile (or the sRGB chunk) and a private chunk.
+fn png_rgb(srgb: bool) -> Vec<u8> {
+    let mut info = png::Info::with_size(16, 16);
+    info.color_type = png::ColorType::Rgb;
+    info.bit_depth = png::BitDepth::Eight;
+    if srgb {
+        info.srgb = Some(png::SrgbRenderingIntent::Perceptual);
+    } else {
+        info.icc_profile = Some(b"a colour profile".to_vec().into());
+    }
+    let mut out = Vec::new();
+    let encoder = png::Encoder::with_info(&mut out, info).unwrap();
+    let mut writer = encoder.write_header().unwrap();
+    writer
+        .write_chunk(png::chunk::ChunkType(*b"prVt"), b"private vendor data")
+        .unwrap();
+    let pixels: Vec<u8> = (0..16 * 16 * 3).map(|i| (i * 7 % 256) as u8).collect();
+    writer.write_image_data(&pixels).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+fn segment(marker: u8, payload: &[u8]) -> Vec<u8> {
+    let mut s = vec![0xFF, marker];
+    s.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    s.extend_from_slice(payload);
+    s
+}
+
+/// A 600 × 800 JPEG from the `image` encoder, its JFIF header given a
+/// thumbnail, with an EXIF block (orientation 6 and a GPS position), XMP,
+/// a JFXX thumbnail, a Photoshop block and a comment, plus the ICC and
+/// Adobe segments that must stay.
+fn jpeg_with_every_kind_of_metadata() -> Vec<u8> {
+    let plain = jpeg_photo(600, 800);
+    assert_eq!(&plain[2..4], &[0xFF, 0xE0], "the encoder writes JFIF first");
+    let jfif_len = usize::from(u16::from_be_bytes([plain[4], plain[5]]));
+    let rest = &plain[4 + jfif_len..];
+
+    let mut jfif = b"JFIF\0\x01\x02\0\0\x48\0\x48\x02\x01".to_vec();
+    jfif.extend_from_slice(b"THUMB!"); // a 2 × 1 thumbnail, RGB
+    let mut exif = b"Exif\0\0II\x2a\0\x08\0\0\0".to_vec();
+    exif.extend_from_slice(&2u16.to_le_bytes());
+    exif.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]); // Orientation 6
+    exif.extend_from_slice(&[0x25, 0x88, 4, 0, 1, 0, 0, 0, 0x26, 0, 0, 0]); // GPSInfo
+    exif.extend_from_slice(&[0, 0, 0, 0]);
+    exif.extend_from_slice(b"GPSLatitude 33.6844N");
+    let mut jfxx = b"JFXX\0\x13\x02\x01".to_vec();
+    jfxx.extend_from_slice(b"JFXXTHUMB");
+
+    let mut j = vec![0xFF, 0xD8];
+    j.extend(segment(0xE0, &jfif));
+    j.extend(segment(0xE0, &jfxx));
+    j.extend(segment(0xE1, &exif));
+    j.extend(segment(
+        0xE1,
+        b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>Creator: Jane Doe</x:xmpmeta>",
+    ));
+    j.extend(segment(0xE2, b"ICC_PROFILE\0\x01\x01a colour profile"));
+    j.extend(segment(0xED, b"Photoshop 3.0\08BIM caption Jane Doe"));
+    j.extend(segment(0xEE, b"Adobe\0\x64\0\0\0\0\x01"));
+    j.extend(segment(0xFE, b"taken by Jane Doe"));
+    j.extend_from_slice(rest);
+    j
+}
+
+#[tokio::test]
+async fn png_keeps_only_the_chunks_on_the_allow_list() {
+    let server = TestServer::start().await;
+    let token = server.token();
+    let cases = [
+        (
+            png_indexed_with_every_kind_of_metadata(),
+            &["IHDR", "gAMA", "cHRM", "PLTE", "tRNS", "IDAT", "IEND"][..],
+        ),
+        (png_rgb(false), &["IHDR", "iCCP", "IDAT", "IEND"][..]),
+        (png_rgb(true), &["IHDR", "sRGB", "IDAT", "IEND"][..]),
+    ];
+    for (input, kept) in cases {
+        let before = png_chunks(&input);
+        assert!(before.iter().any(|c| c == "prVt"), "{before:?}");
+        let id = server.upload_ok(input.clone()).await;
+        let stored = server
+            .get_as(&token, &format!("/attachments/{id}"))
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        assert_eq!(png_chunks(&stored), kept, "from {before:?}");
+        for secret in [&b"Jane"[..], b"GPS", b"private vendor", b"c2pa", b"serial"] {
+            assert!(!contains(&stored, secret));
+        }
+        assert_eq!(decoded_pixels(&stored), decoded_pixels(&input));
+    }
+    // The first case carried every kind of metadata to begin with.
+    let before = png_chunks(&png_indexed_with_every_kind_of_metadata());
+    for dropped in [
+        "tEXt", "zTXt", "iTXt", "eXIf", "tIME", "pHYs", "prVt", "caBX",
+    ] {
+        assert!(
+            before.iter().any(|c| c == dropped),
+            "{dropped} in {before:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn jpeg_keeps_jfif_icc_adobe_and_the_orientation_only() {
+    let server = TestServer::start().await;
+    let input = jpeg_with_every_kind_of_metadata();
+    let id = server.upload_ok(input.clone()).await;
+    let stored = server
+        .get_as(&server.token(), &format!("/attachments/{id}"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    for secret in [
+        &b"Jane"[..],
+        b"GPS",
+        b"xmpmeta",
+        b"JFXX",
+        b"THUMB",
+        b"Photoshop",
+    ] {
+        assert!(
+            !contains(&stored, secret),
+            "{}",
+            String::from_utf8_lossy(secret)
+        );
+    }
+    let app = |segments: &[(u8, Vec<u8>)]| -> Vec<(u8, Vec<u8>)> {
+        segments
+            .iter()
+            .filter(|(m, _)| (0xE0..=0xEF).contains(m))
+            .cloned()
+            .collect()
+    };
+    let kept = app(&jpeg_segments(&stored));
+    let names: Vec<(u8, &[u8])> = kept
+        .iter()
+        .map(|(m, p)| (*m, &p[..p.len().min(5)]))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (0xE0, &b"JFIF\0"[..]),
+            (0xE2, b"ICC_P"),
+            (0xEE, b"Adobe"),
+            (0xE1, b"Exif\0")
+        ],
+        "{kept:?}"
+    );
+    // The JFIF header is whole, its thumbnail gone (0 × 0).
+    assert_eq!(kept[0].1, b"JFIF\0\x01\x02\0\0\x48\0\x48\0\0");
+    // The orientation survives, read by another decoder.
+    let orientation = |data: &[u8]| {
+        use image::ImageDecoder;
+        image::ImageReader::new(std::io::Cursor::new(data))
+            .with_guessed_format()
+            .unwrap()
+            .into_decoder()
+            .unwrap()
+            .orientation()
+            .unwrap()
+    };
+    assert_eq!(orientation(&input), image::metadata::Orientation::Rotate90);
+    assert_eq!(orientation(&stored), image::metadata::Orientation::Rotate90);
+    assert_eq!(decoded_pixels(&stored), decoded_pixels(&input));
+    assert_eq!(decoded_pixels(&stored).dimensions(), (600, 800));
+}
