@@ -1,5 +1,6 @@
 //! Uploaded files: badge photos and credentials letters.
 
+pub mod pdf;
 pub mod sniff;
 pub mod strip;
 
@@ -39,7 +40,8 @@ impl Purpose {
 /// Checks and cleans an upload: its type from its bytes, never from what
 /// the client claims; the pixel size of images read from their header
 /// (before anything else looks at them) and held to the model's limits;
-/// metadata stripped from images.
+/// metadata stripped from images and PDF letters, and letters with active
+/// content refused.
 ///
 /// `purpose` is what the client says the file is for, when it says so: a
 /// photo is then held to the badge-photo rules at once, so the person
@@ -58,7 +60,10 @@ pub fn prepare(
     let cleaned = match kind {
         Kind::Jpeg => strip::jpeg(data).map_err(Rejection::Malformed)?,
         Kind::Png => strip::png(data).map_err(Rejection::Malformed)?,
-        Kind::Pdf => data.to_vec(),
+        Kind::Pdf => pdf::clean(data).map_err(|refusal| match refusal {
+            pdf::Refusal::Refused(violation) => Rejection::Refused(violation),
+            pdf::Refusal::Malformed => Rejection::Malformed("the PDF file is damaged"),
+        })?,
     };
     if purpose == Some(Purpose::Photo) {
         photo_rules(kind, &cleaned, max_bytes)?;

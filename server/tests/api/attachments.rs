@@ -86,6 +86,13 @@ async fn the_type_comes_from_the_bytes_and_only_jpeg_png_and_pdf_are_accepted() 
     }
     let truncated = jpeg_with_metadata()[..30].to_vec();
     problem(server.upload(truncated).await, 422, "attachment.malformed").await;
+    let not_really_a_pdf = b"%PDF-1.7\nno objects here".to_vec();
+    problem(
+        server.upload(not_really_a_pdf).await,
+        422,
+        "attachment.malformed",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -576,4 +583,168 @@ async fn jpeg_keeps_jfif_icc_adobe_and_the_orientation_only() {
     assert_eq!(orientation(&stored), image::metadata::Orientation::Rotate90);
     assert_eq!(decoded_pixels(&stored), decoded_pixels(&input));
     assert_eq!(decoded_pixels(&stored).dimensions(), (600, 800));
+}
+
+fn catalog_mut(doc: &mut lopdf::Document) -> &mut lopdf::Dictionary {
+    doc.catalog_mut().unwrap()
+}
+
+fn first_page(doc: &lopdf::Document) -> lopdf::ObjectId {
+    *doc.get_pages().values().next().unwrap()
+}
+
+#[tokio::test]
+async fn pdf_letters_lose_their_metadata_and_still_parse() {
+    use lopdf::{Object, Stream, dictionary};
+    let server = TestServer::start().await;
+    let mut doc = letter_document();
+    let info = doc.add_object(dictionary! {
+        "Author" => Object::string_literal("Jane Doe"),
+        "Creator" => Object::string_literal("Ministry Word Processor"),
+        "Producer" => Object::string_literal("PDF Maker 9"),
+    });
+    doc.trailer.set("Info", info);
+    let xmp = doc.add_object(Stream::new(
+        dictionary! { "Type" => "Metadata", "Subtype" => "XML" },
+        b"<x:xmpmeta><dc:creator>Jane Doe</dc:creator></x:xmpmeta>".to_vec(),
+    ));
+    catalog_mut(&mut doc).set("Metadata", xmp);
+    let input = pdf_bytes(&mut doc);
+    assert!(contains(&input, b"Jane Doe") && contains(&input, b"xmpmeta"));
+
+    let id = server.upload_ok_for("letter", input).await;
+    let download = server
+        .get_as(&server.token(), &format!("/attachments/{id}"))
+        .await;
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    let stored = download.bytes().await.unwrap();
+    for secret in [&b"Jane"[..], b"Ministry Word", b"PDF Maker", b"xmpmeta"] {
+        assert!(
+            !contains(&stored, secret),
+            "{}",
+            String::from_utf8_lossy(secret)
+        );
+    }
+    let read = lopdf::Document::load_mem(&stored).expect("the stored letter parses");
+    assert!(!read.trailer.has(b"Info"));
+    assert!(!read.catalog().unwrap().has(b"Metadata"));
+    assert_eq!(read.get_pages().len(), 1);
+    let content = read.get_page_content(first_page(&read));
+    assert!(contains(&content, b"Note verbale No. 123/2027"));
+}
+
+#[tokio::test]
+async fn pdf_letters_with_active_content_or_encryption_are_refused() {
+    use lopdf::{Object, Stream, dictionary};
+    let server = TestServer::start().await;
+
+    let mut javascript = letter_document();
+    let action = javascript.add_object(dictionary! {
+        "S" => "JavaScript", "JS" => Object::string_literal("app.alert('hi')"),
+    });
+    catalog_mut(&mut javascript).set("OpenAction", action);
+
+    let mut launch = letter_document();
+    let page = first_page(&launch);
+    let link = launch.add_object(dictionary! {
+        "Type" => "Annot", "Subtype" => "Link",
+        "Rect" => vec![0.into(), 0.into(), 100.into(), 100.into()],
+        "A" => dictionary! { "S" => "Launch", "F" => Object::string_literal("calc.exe") },
+    });
+    launch
+        .get_object_mut(page)
+        .unwrap()
+        .as_dict_mut()
+        .unwrap()
+        .set("Annots", vec![link.into()]);
+
+    let mut embedded = letter_document();
+    let file = embedded.add_object(Stream::new(
+        dictionary! { "Type" => "EmbeddedFile" },
+        b"MZ payload".to_vec(),
+    ));
+    let spec = embedded.add_object(dictionary! {
+        "Type" => "Filespec", "F" => Object::string_literal("payload.exe"),
+        "EF" => dictionary! { "F" => file },
+    });
+    catalog_mut(&mut embedded).set(
+        "Names",
+        dictionary! {
+            "EmbeddedFiles" => dictionary! {
+                "Names" => vec![Object::string_literal("payload.exe"), spec.into()],
+            },
+        },
+    );
+
+    let mut opens_a_site = letter_document();
+    catalog_mut(&mut opens_a_site).set(
+        "OpenAction",
+        dictionary! { "S" => "URI", "URI" => Object::string_literal("http://example.org/") },
+    );
+
+    let cases = [
+        (pdf_bytes(&mut javascript), "pdf.javascript", "JavaScript"),
+        (pdf_bytes(&mut launch), "pdf.launch", "another program"),
+        (
+            pdf_bytes(&mut embedded),
+            "pdf.embedded_files",
+            "other files",
+        ),
+        (
+            pdf_bytes(&mut opens_a_site),
+            "pdf.open_action",
+            "when it is opened",
+        ),
+        (encrypted(""), "pdf.encrypted", "password-protected"),
+        (encrypted("secret"), "pdf.encrypted", "password-protected"),
+    ];
+    for (input, code, phrase) in cases {
+        let body = problem(server.upload_for("letter", input.clone()).await, 422, code).await;
+        assert_eq!(body["errors"][0]["code"], code);
+        assert!(body["detail"].as_str().unwrap().contains(phrase), "{body}");
+        // Without a purpose too.
+        problem(server.upload(input).await, 422, code).await;
+    }
+
+    // Opening on a page at a zoom runs nothing: accepted, and dropped.
+    let mut goes_to_page = letter_document();
+    let page = first_page(&goes_to_page);
+    catalog_mut(&mut goes_to_page).set("OpenAction", vec![page.into(), "Fit".into()]);
+    let id = server
+        .upload_ok_for("letter", pdf_bytes(&mut goes_to_page))
+        .await;
+    let stored = server
+        .get_as(&server.token(), &format!("/attachments/{id}"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let read = lopdf::Document::load_mem(&stored).unwrap();
+    assert!(!read.catalog().unwrap().has(b"OpenAction"));
+    assert_eq!(read.get_pages().len(), 1);
+}
+
+/// The letter encrypted with RC4 (128 bits) and the given user password.
+fn encrypted(user_password: &str) -> Vec<u8> {
+    use lopdf::{EncryptionState, EncryptionVersion, Object, Permissions};
+    let mut doc = letter_document();
+    doc.trailer.set(
+        "ID",
+        vec![
+            Object::string_literal(b"0123456789abcdef".to_vec()),
+            Object::string_literal(b"0123456789abcdef".to_vec()),
+        ],
+    );
+    let state = EncryptionState::try_from(EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password,
+        key_length: 128,
+        permissions: Permissions::default(),
+    })
+    .unwrap();
+    doc.encrypt(&state).unwrap();
+    let bytes = pdf_bytes(&mut doc);
+    assert!(contains(&bytes, b"/Encrypt"));
+    bytes
 }

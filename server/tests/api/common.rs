@@ -313,8 +313,47 @@ pub fn jpeg_photo(width: u32, height: u32) -> Vec<u8> {
     out.into_inner()
 }
 
+/// A one-page letter built with `lopdf`: catalog, pages, a page with its
+/// font and a line of text.
+pub fn letter_document() -> lopdf::Document {
+    use lopdf::{Object, Stream, dictionary};
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let resources_id = doc.add_object(dictionary! {
+        "Font" => dictionary! { "F1" => font_id },
+    });
+    let text = b"BT /F1 14 Tf 72 720 Td (Note verbale No. 123/2027) Tj ET".to_vec();
+    let content_id = doc.add_object(Stream::new(dictionary! {}, text));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => vec![page_id.into()],
+            "Count" => 1,
+            "Resources" => resources_id,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    doc
+}
+
+pub fn pdf_bytes(doc: &mut lopdf::Document) -> Vec<u8> {
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// A plain one-page PDF letter.
 pub fn pdf() -> Vec<u8> {
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+    pdf_bytes(&mut letter_document())
 }
 
 pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
