@@ -132,6 +132,18 @@ pub const ATTACHMENT_UNKNOWN: &str = "attachment.unknown";
 pub const ATTACHMENT_IN_USE: &str = "attachment.in_use";
 /// `attachment.upload_failed`: the file could not be sent (widget only).
 pub const ATTACHMENT_UPLOAD_FAILED: &str = "attachment.upload_failed";
+/// `attachment.too_many_pixels` {max}: an image of more than `max` million pixels.
+pub const ATTACHMENT_TOO_MANY_PIXELS: &str = "attachment.too_many_pixels";
+/// `pdf.javascript`: a PDF letter carries JavaScript.
+pub const PDF_JAVASCRIPT: &str = "pdf.javascript";
+/// `pdf.open_action`: a PDF letter runs an action when it is opened.
+pub const PDF_OPEN_ACTION: &str = "pdf.open_action";
+/// `pdf.launch`: a PDF letter would start another program.
+pub const PDF_LAUNCH: &str = "pdf.launch";
+/// `pdf.embedded_files`: a PDF letter carries files inside it.
+pub const PDF_EMBEDDED_FILES: &str = "pdf.embedded_files";
+/// `pdf.encrypted`: a PDF letter is encrypted (password-protected).
+pub const PDF_ENCRYPTED: &str = "pdf.encrypted";
 /// `photo.too_small` {min_width, min_height, width, height}: fewer pixels than a badge needs.
 pub const PHOTO_TOO_SMALL: &str = "photo.too_small";
 /// `photo.not_portrait`: the photo is not taller than it is wide.
@@ -215,6 +227,12 @@ pub const ALL: &[&str] = &[
     ATTACHMENT_UNKNOWN,
     ATTACHMENT_IN_USE,
     ATTACHMENT_UPLOAD_FAILED,
+    ATTACHMENT_TOO_MANY_PIXELS,
+    PDF_JAVASCRIPT,
+    PDF_OPEN_ACTION,
+    PDF_LAUNCH,
+    PDF_EMBEDDED_FILES,
+    PDF_ENCRYPTED,
     PHOTO_TOO_SMALL,
     PHOTO_NOT_PORTRAIT,
     DATE_INVALID,

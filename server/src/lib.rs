@@ -16,6 +16,7 @@ pub mod mail;
 pub mod manage;
 pub mod memory;
 pub mod outbox;
+pub mod private_files;
 pub mod purge;
 pub mod random;
 pub mod rate_limit;

@@ -249,8 +249,7 @@ async fn fill(server: &Server) -> Filled {
         refused: Vec::new(),
     };
     for n in 0..40 {
-        let mut file = b"%PDF-1.4\n".to_vec();
-        file.resize(150 * 1024, b'0' + (n % 10) as u8);
+        let file = pdf_of_about(150 * 1024, b'0' + (n % 10) as u8);
         let response = client
             .post(server.url("/attachments"))
             .body(file)
@@ -519,4 +518,31 @@ async fn no_message_is_lost_when_the_server_dies_while_mail_is_down() {
     assert_eq!(received, references, "one message per registration");
     let ids: BTreeSet<&str> = mails.iter().map(|m| m.message_id.as_str()).collect();
     assert_eq!(ids.len(), mails.len(), "a stable Message-ID per message");
+}
+
+/// A PDF (built with `lopdf`) of about `size` bytes: a page whose content
+/// stream is mostly a comment of `fill` bytes.
+fn pdf_of_about(size: usize, fill: u8) -> Vec<u8> {
+    use lopdf::{Document, Object, Stream, dictionary};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let mut content = b"%".to_vec();
+    content.resize(size, fill);
+    content.extend_from_slice(b"\nBT ET");
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
 }

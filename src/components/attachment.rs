@@ -111,8 +111,13 @@ pub fn AttachmentField(
                 preview.set(browser::object_url(&file));
             }
             upload.set(Upload::Sending(0));
+            // The server checks a photo against the same rules at once.
+            let purpose = match kind {
+                FileKind::Photo => "photo",
+                FileKind::Letter => "letter",
+            };
             let url = format!(
-                "{}/events/{}/attachments",
+                "{}/events/{}/attachments?purpose={purpose}",
                 form.endpoint.get_value(),
                 form.event.with_value(|e| e.id.clone())
             );

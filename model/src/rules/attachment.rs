@@ -14,6 +14,11 @@ pub const MIN_PHOTO_WIDTH: u32 = 400;
 /// …and at least this tall, in pixels.
 pub const MIN_PHOTO_HEIGHT: u32 = 500;
 
+/// No image may have more pixels than this (40 megapixels, more than any
+/// phone camera takes). Decoding an image needs memory in proportion to
+/// its pixels, and a file of a few kilobytes can declare billions of them.
+pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
+
 /// Media types a badge photo may have.
 pub const PHOTO_TYPES: &[&str] = &["image/jpeg", "image/png"];
 /// Media types a credentials letter may have.
@@ -58,6 +63,15 @@ pub fn check_photo(
     }
     if height <= width {
         return Err(Violation::new(codes::PHOTO_NOT_PORTRAIT));
+    }
+    Ok(())
+}
+
+/// Any image, photo or scanned letter: at most [`MAX_IMAGE_PIXELS`].
+pub fn check_image_pixels(width: u32, height: u32) -> Result<(), Violation> {
+    if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS {
+        return Err(Violation::new(codes::ATTACHMENT_TOO_MANY_PIXELS)
+            .with("max", MAX_IMAGE_PIXELS / 1_000_000));
     }
     Ok(())
 }
@@ -142,6 +156,18 @@ mod tests {
         assert_eq!(
             code(check_photo("image/jpeg", 1000, 600, 600, MAX)),
             Some(codes::PHOTO_NOT_PORTRAIT)
+        );
+    }
+
+    #[test]
+    fn images_over_forty_megapixels_are_refused() {
+        assert_eq!(check_image_pixels(8000, 5000), Ok(()));
+        let v = check_image_pixels(8000, 5001).unwrap_err();
+        assert_eq!(v.code, codes::ATTACHMENT_TOO_MANY_PIXELS);
+        assert_eq!(v.params, vec![("max", "40".to_string())]);
+        assert_eq!(
+            code(check_image_pixels(u32::MAX, u32::MAX)),
+            Some(codes::ATTACHMENT_TOO_MANY_PIXELS)
         );
     }
 

@@ -3,25 +3,37 @@
 //!
 //! An upload is the raw file as the request body. Its type comes from its
 //! bytes (JPEG, PNG or PDF), never from the declared Content-Type, and
-//! image metadata is stripped before anything is stored. The returned id
+//! image metadata is stripped before anything is stored. Images over 40
+//! megapixels are refused from their header, before any further work;
+//! with `?purpose=photo` the badge-photo rules of the model apply at once
+//! (`?purpose=letter` for a credentials letter). A file a model rule
+//! refuses is a 422 whose `code` is the model's and whose `errors` hold
+//! that one error, as in a refused registration. The returned id
 //! goes into the payload (`members[i].photo`, `delegation.credentials_letter`);
 //! ids that no registration uses expire after 24 hours.
 
 use super::problem::Problem;
 use super::{ClientIp, body, storage_problem};
-use crate::attachments::{self, Kind, Rejection};
+use crate::attachments::{self, Kind, Purpose, Rejection};
 use crate::storage::{self, NewAttachment};
 use crate::{AppState, auth, random};
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use std::sync::Arc;
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    purpose: Option<String>,
+}
 
 pub async fn upload(
     State(state): State<Arc<AppState>>,
     Path(event_id): Path<String>,
+    Query(query): Query<UploadQuery>,
     request: Request,
 ) -> Result<Response, Problem> {
     let event = state.event(&event_id)?;
@@ -32,21 +44,20 @@ pub async fn upload(
             format!("Registration closed on {}.", event.registration_closes_on),
         ));
     }
-    let limit = usize::try_from(event.limits.attachment_max_bytes).unwrap_or(usize::MAX);
+    let purpose = match query.purpose.as_deref() {
+        None => None,
+        Some(name) => Some(Purpose::from_name(name).ok_or_else(|| {
+            Problem::bad_request(
+                "attachment.unknown_purpose",
+                "`purpose` is `photo` or `letter`.",
+            )
+        })?),
+    };
+    let max_bytes = event.limits.attachment_max_bytes;
+    let limit = usize::try_from(max_bytes).unwrap_or(usize::MAX);
     let (parts, request_body): (_, Body) = request.into_parts();
     let bytes = body::read(&parts.headers, request_body, limit).await?;
-    let (kind, data) = attachments::prepare(&bytes).map_err(|rejection| match rejection {
-        Rejection::UnsupportedType => Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "attachment.unsupported_type",
-            "Only JPEG and PNG images and PDF documents are accepted.",
-        ),
-        Rejection::Malformed(why) => Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "attachment.malformed",
-            format!("The file could not be read: {why}."),
-        ),
-    })?;
+    let (kind, data) = attachments::prepare(&bytes, purpose, max_bytes).map_err(rejected)?;
     let new = NewAttachment {
         id: random::uuid(),
         event: event_id,
@@ -63,6 +74,23 @@ pub async fn upload(
         .await
         .map_err(storage_problem)?;
     Ok((StatusCode::CREATED, Json(response)).into_response())
+}
+
+/// The problem for a refused upload.
+fn rejected(rejection: Rejection) -> Problem {
+    match rejection {
+        Rejection::UnsupportedType => Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "attachment.unsupported_type",
+            "Only JPEG and PNG images and PDF documents are accepted.",
+        ),
+        Rejection::Malformed(why) => Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "attachment.malformed",
+            format!("The file could not be read: {why}."),
+        ),
+        Rejection::Refused(violation) => Problem::refused(violation.at("")),
+    }
 }
 
 pub async fn download(

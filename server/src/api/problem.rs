@@ -92,6 +92,20 @@ impl Problem {
         problem
     }
 
+    /// 422 for a single rule of the model refusing what was sent (a file
+    /// too small for a badge photo): the model's code, its message as the
+    /// detail, and the error in `errors` for clients that show it by a field.
+    pub fn refused(error: ValidationError) -> Self {
+        let field = FieldError::from(&error);
+        let mut problem = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            error.code,
+            format!("{}.", field.message),
+        );
+        problem.errors = vec![field];
+        problem
+    }
+
     pub fn retry_after(mut self, secs: u64) -> Self {
         self.retry_after_secs = Some(secs);
         self

@@ -11,7 +11,7 @@
 use super::body;
 use super::problem::Problem;
 use super::storage_problem;
-use crate::attachments::{Kind, Purpose};
+use crate::attachments::{self, Kind, Purpose, Rejection};
 use crate::idempotency::{self, HEADER, IN_FLIGHT_WAIT};
 use crate::mail::Letter;
 use crate::storage::{self, IdempotencyRecord, InsertOutcome, NewRegistration};
@@ -321,6 +321,7 @@ pub(super) async fn check_attachments(
         return Ok(errors);
     }
     let ids: Vec<String> = references.iter().map(|r| r.id.clone()).collect();
+    let event_id = event.to_owned();
     let event = event.to_owned();
     let found = storage::run(&state.storage, move |s| s.attachment_info(&event, &ids))
         .await
@@ -352,6 +353,30 @@ pub(super) async fn check_attachments(
                 .params
                 .insert("accepted".to_owned(), allowed.to_owned());
             errors.push(error);
+            continue;
+        }
+        if reference.purpose == Purpose::Photo {
+            // The upload may not have said it was a photo: the rules are
+            // held against the stored file here in any case.
+            let (event, id) = (event_id.clone(), reference.id.clone());
+            let stored = storage::run(&state.storage, move |s| s.attachment(&event, &id))
+                .await
+                .map_err(storage_problem)?;
+            let (Some(stored), Some(kind)) = (stored, Kind::from_media_type(&info.media_type))
+            else {
+                continue;
+            };
+            let max_bytes = state.event(&event_id)?.limits.attachment_max_bytes;
+            match attachments::photo_rules(kind, &stored.data, max_bytes) {
+                Ok(()) => {}
+                Err(Rejection::Refused(violation)) => {
+                    errors.push(violation.at(reference.path.clone()));
+                }
+                Err(_) => errors.push(ValidationError::new(
+                    reference.path.clone(),
+                    "attachment.wrong_type",
+                )),
+            }
         }
     }
     Ok(errors)

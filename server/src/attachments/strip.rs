@@ -1,22 +1,34 @@
 //! Metadata removal at the byte level, without decoding any pixels.
 //!
 //! Camera files carry GPS position, device serial numbers, owner names,
-//! thumbnails and editing history in metadata blocks. Badge photos need
-//! none of it, so those blocks are dropped and the image data is copied
-//! untouched: no re-encoding (no quality loss) and no image decoder in the
-//! server (no decoder attack surface).
+//! thumbnails, editing history and provenance manifests in metadata
+//! blocks. Badge photos need none of it, so everything that is not on an
+//! allow-list of what displaying the image needs is dropped, and the image
+//! data is copied untouched: no re-encoding (no quality loss) and no image
+//! decoder in the server (no decoder attack surface). An allow-list rather
+//! than a list of known metadata blocks, because new kinds of metadata
+//! (C2PA's `caBX`, vendors' private chunks) keep appearing.
 //!
-//! JPEG: every APPn segment and comment is dropped except what decoding
-//! needs: APP0 (JFIF), APP2 ICC profiles (colour) and APP14 Adobe (the
-//! colour transform of CMYK files). The EXIF orientation is the one EXIF
-//! field kept, rewritten into a fresh minimal EXIF block, because phone
-//! photos are stored sideways and rely on it to display upright.
+//! JPEG keeps the JFIF header (APP0 `JFIF\0`, its embedded thumbnail cut
+//! off), ICC profiles (APP2 `ICC_PROFILE\0`, colour) and the Adobe segment
+//! (APP14 `Adobe`, the colour transform of CMYK files), and the segments
+//! that decoding needs (frame and scan headers, tables, restart interval).
+//! Every other APPn (EXIF, XMP, JFXX thumbnails, MPF, …), comments and
+//! reserved markers are dropped. The EXIF orientation is read first and
+//! written back by the server itself into a fresh minimal EXIF block (the
+//! orientation and nothing else), because phone photos are stored sideways
+//! and rely on it to display upright.
 //!
-//! PNG: the text (`tEXt`, `zTXt`, `iTXt`), EXIF (`eXIf`) and timestamp
-//! (`tIME`) chunks are dropped.
+//! PNG keeps only IHDR, PLTE, IDAT, IEND and the colour chunks tRNS, gAMA,
+//! cHRM, sRGB and iCCP.
 //!
 //! Anything after the end of the image (JPEG EOI, PNG IEND) is dropped too:
 //! it is where appended payloads hide.
+//!
+//! Written by hand because no maintained crate strips by allow-list without
+//! decoding: the crates that edit metadata (`img-parts`, `little_exif`)
+//! remove known blocks, and re-encoding through `image` would lose quality
+//! and put a full decoder in front of uploads.
 
 /// JPEG without metadata.
 pub fn jpeg(data: &[u8]) -> Result<Vec<u8>, &'static str> {
@@ -58,19 +70,9 @@ pub fn jpeg(data: &[u8]) -> Result<Vec<u8>, &'static str> {
         let segment = data.get(pos - 2..pos + len).ok_or(TRUNCATED)?;
         let payload = &segment[4..];
         pos += len;
-        let keep = match marker {
-            0xE0 => payload.starts_with(b"JFIF\0") || payload.starts_with(b"JFXX\0"),
-            0xE1 => {
-                if orientation.is_none() {
-                    orientation = exif_orientation(payload);
-                }
-                false
-            }
-            0xE2 => payload.starts_with(b"ICC_PROFILE\0"),
-            0xEE => payload.starts_with(b"Adobe"),
-            0xE3..=0xED | 0xEF | 0xFE => false,
-            _ => true,
-        };
+        if marker == 0xE1 && orientation.is_none() {
+            orientation = exif_orientation(payload);
+        }
         // The orientation goes right before the first frame header, where
         // APPn segments belong.
         let frame_header = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
@@ -80,7 +82,11 @@ pub fn jpeg(data: &[u8]) -> Result<Vec<u8>, &'static str> {
                 out.extend_from_slice(&minimal_exif(o));
             }
         }
-        if keep {
+        if marker == 0xE0 && payload.starts_with(b"JFIF\0") {
+            out.extend(
+                jfif_without_thumbnail(payload).ok_or("the JPEG file has a damaged segment")?,
+            );
+        } else if jpeg_keeps(marker, payload) {
             out.extend_from_slice(segment);
         }
         if marker == 0xDA {
@@ -102,6 +108,64 @@ pub fn jpeg(data: &[u8]) -> Result<Vec<u8>, &'static str> {
             }
             out.extend_from_slice(&data[start..pos]);
         }
+    }
+}
+
+/// Whether a JPEG segment (other than JFIF) is one displaying needs.
+fn jpeg_keeps(marker: u8, payload: &[u8]) -> bool {
+    match marker {
+        0xE2 => payload.starts_with(b"ICC_PROFILE\0"),
+        0xEE => payload.starts_with(b"Adobe"),
+        // Frame headers (SOFn) with the Huffman tables (DHT, C4) and the
+        // arithmetic-coding conditioning (DAC, CC) among them; C8 is
+        // reserved. Then the scan header (SOS), quantisation tables (DQT),
+        // the number of lines (DNL), the restart interval (DRI), the
+        // hierarchical progression (DHP) and reference expansion (EXP).
+        0xC0..=0xCF => marker != 0xC8,
+        0xDA..=0xDF => true,
+        _ => false,
+    }
+}
+
+/// The JFIF APP0 segment with its 14-byte header only: the thumbnail it may
+/// embed (a small copy of the picture, maybe of the uncropped one) is cut
+/// off and its size set to 0 × 0.
+fn jfif_without_thumbnail(payload: &[u8]) -> Option<Vec<u8>> {
+    let header = payload.get(..14)?;
+    let mut segment = vec![0xFF, 0xE0, 0, 16];
+    segment.extend_from_slice(&header[..12]);
+    segment.extend_from_slice(&[0, 0]);
+    Some(segment)
+}
+
+/// The EXIF orientation (1–8) of a JPEG, if it has one: the first EXIF
+/// block before the image data.
+pub fn jpeg_orientation(data: &[u8]) -> Option<u16> {
+    let mut pos = 2;
+    loop {
+        if data.get(pos) != Some(&0xFF) {
+            return None;
+        }
+        while data.get(pos) == Some(&0xFF) {
+            pos += 1;
+        }
+        let marker = *data.get(pos)?;
+        pos += 1;
+        match marker {
+            0xD9 | 0xDA => return None,
+            0x01 | 0xD0..=0xD7 => continue,
+            _ => {}
+        }
+        let len = data.get(pos..pos + 2)?;
+        let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+        let payload = data.get(pos + 2..pos + len.max(2))?;
+        if let Some(o) = (marker == 0xE1)
+            .then(|| exif_orientation(payload))
+            .flatten()
+        {
+            return Some(o);
+        }
+        pos += len.max(2);
     }
 }
 
@@ -142,7 +206,7 @@ fn exif_orientation(payload: &[u8]) -> Option<u16> {
 }
 
 /// An APP1 segment holding an EXIF block with the orientation only.
-fn minimal_exif(orientation: u16) -> Vec<u8> {
+pub(crate) fn minimal_exif(orientation: u16) -> Vec<u8> {
     let mut tiff = Vec::with_capacity(26);
     tiff.extend_from_slice(b"MM\0\x2a\0\0\0\x08"); // big-endian, IFD0 at offset 8
     tiff.extend_from_slice(&1u16.to_be_bytes()); // one entry
@@ -160,10 +224,13 @@ fn minimal_exif(orientation: u16) -> Vec<u8> {
     segment
 }
 
-/// PNG chunk types that carry metadata and nothing needed for display.
-const PNG_METADATA: &[&[u8; 4]] = &[b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"];
+/// The PNG chunks kept: the critical ones and those that say how the
+/// colours are meant. Everything else goes.
+const PNG_KEPT: &[&[u8; 4]] = &[
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP",
+];
 
-/// PNG without metadata chunks.
+/// PNG with the chunks of [`PNG_KEPT`] only.
 pub fn png(data: &[u8]) -> Result<Vec<u8>, &'static str> {
     const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
     const TRUNCATED: &str = "the PNG file is truncated";
@@ -182,7 +249,7 @@ pub fn png(data: &[u8]) -> Result<Vec<u8>, &'static str> {
             .and_then(|n| n.checked_add(len))
             .ok_or(TRUNCATED)?;
         let chunk = data.get(pos..end).ok_or(TRUNCATED)?;
-        if !PNG_METADATA.contains(&&kind) {
+        if PNG_KEPT.contains(&&kind) {
             out.extend_from_slice(chunk);
         }
         pos = end;

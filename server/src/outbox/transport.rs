@@ -39,7 +39,7 @@ impl Transport {
             Some(url) => smtp(url).map(Transport::Smtp),
             None => {
                 let dir = data_dir.join("outbox");
-                std::fs::create_dir_all(&dir)
+                crate::private_files::folder(&dir)
                     .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
                 Ok(Transport::Files(dir.clone(), AsyncFileTransport::new(dir)))
             }

@@ -174,9 +174,11 @@ pub fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
 impl Sqlite {
     /// Opens (creating if needed) `data_dir/accredit.sqlite3` and migrates it.
     pub fn open(data_dir: &Path) -> Result<Sqlite, String> {
-        std::fs::create_dir_all(data_dir)
+        crate::private_files::folder(data_dir)
             .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
         let path = data_dir.join(FILE_NAME);
+        crate::private_files::database(&path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
         let mut writer =
             open_connection(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         migrations::migrate(&mut writer).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -11,6 +11,8 @@ use serde_json::Value;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+// Not every test binary that includes this module builds payloads.
+#[allow(unused_imports)]
 pub use accredit_test_support::payload::{EVENT, delegation, member, registration};
 
 /// The day the tests' server believes it is: in the demo file's own
@@ -155,6 +157,24 @@ impl TestServer {
             .unwrap()
     }
 
+    /// Uploads with `?purpose=` (`photo` or `letter`).
+    pub async fn upload_for(&self, purpose: &str, bytes: Vec<u8>) -> reqwest::Response {
+        self.client
+            .post(self.event_url(&format!("/attachments?purpose={purpose}")))
+            .body(bytes)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Uploads with `?purpose=` and returns the attachment id.
+    pub async fn upload_ok_for(&self, purpose: &str, bytes: Vec<u8>) -> String {
+        let response = self.upload_for(purpose, bytes).await;
+        assert_eq!(response.status(), 201);
+        let body: Value = response.json().await.unwrap();
+        body["id"].as_str().unwrap().to_owned()
+    }
+
     /// Uploads and returns the attachment id.
     pub async fn upload_ok(&self, bytes: Vec<u8>) -> String {
         let response = self.upload(bytes).await;
@@ -226,8 +246,73 @@ pub fn png_with_metadata() -> Vec<u8> {
     p
 }
 
+/// A real picture of `width` × `height` pixels (a gradient, so the
+/// encoders have something to encode).
+fn picture(width: u32, height: u32) -> image::DynamicImage {
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    }))
+}
+
+/// A PNG of `width` × `height` pixels, made by the `image` crate.
+pub fn png_photo(width: u32, height: u32) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture(width, height)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+/// A JPEG of `width` × `height` pixels, made by the `image` crate.
+pub fn jpeg_photo(width: u32, height: u32) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture(width, height)
+        .write_to(&mut out, image::ImageFormat::Jpeg)
+        .unwrap();
+    out.into_inner()
+}
+
+/// A one-page letter built with `lopdf`: catalog, pages, a page with its
+/// font and a line of text.
+pub fn letter_document() -> lopdf::Document {
+    use lopdf::{Object, Stream, dictionary};
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let resources_id = doc.add_object(dictionary! {
+        "Font" => dictionary! { "F1" => font_id },
+    });
+    let text = b"BT /F1 14 Tf 72 720 Td (Note verbale No. 123/2027) Tj ET".to_vec();
+    let content_id = doc.add_object(Stream::new(dictionary! {}, text));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => vec![page_id.into()],
+            "Count" => 1,
+            "Resources" => resources_id,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    doc
+}
+
+pub fn pdf_bytes(doc: &mut lopdf::Document) -> Vec<u8> {
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// A plain one-page PDF letter.
 pub fn pdf() -> Vec<u8> {
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+    pdf_bytes(&mut letter_document())
 }
 
 pub fn contains(hay: &[u8], needle: &[u8]) -> bool {

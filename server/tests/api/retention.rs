@@ -8,7 +8,7 @@ use accredit_server::{events, purge};
 #[tokio::test]
 async fn personal_data_is_deleted_after_the_retention_period() {
     let server = TestServer::start().await;
-    let photo = server.upload_ok(jpeg_with_metadata()).await;
+    let photo = server.upload_ok(jpeg_photo(600, 800)).await;
     let mut body = registration();
     body["members"][0]["photo"] = serde_json::json!(photo);
     assert_eq!(server.register(&body).await.status(), 201);

@@ -422,7 +422,7 @@ async fn photos_and_credentials_letters_are_fetched_with_the_token() {
              const g = c.getContext('2d'); g.fillStyle = '#4a6fa5'; g.fillRect(0, 0, 400, 500);
              c.toBlob((png) => Promise.all([
                upload(png),
-               upload(new Blob(['%PDF-1.4\\n1 0 obj <<>> endobj\\ntrailer <<>>\\n%%EOF\\n'])),
+               upload(new Blob(['%PDF-1.4\\n1 0 obj << /Type /Catalog >> endobj\\ntrailer << /Root 1 0 R >>\\n%%EOF\\n'])),
              ]).then(done), 'image/png');",
             vec![EVENT.into()],
         )
