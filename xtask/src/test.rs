@@ -12,6 +12,7 @@
 use crate::dist;
 use crate::toolchain::{self, WASM_TARGET};
 use crate::util::{self, Result, cargo, root, step};
+use std::path::PathBuf;
 
 /// The native packages and features: everything but the two browser suites.
 const NATIVE: [&str; 6] = [
@@ -87,6 +88,15 @@ pub fn run(args: &[String]) -> Result {
     // The tests start, kill and restart the real binary.
     util::run(cargo().args(["build", "--package", "accredit-server"]))?;
     let server_bin = dist::target_dir().join("debug/accredit-server");
+    let e2e_env: Vec<(&str, std::ffi::OsString)> = vec![
+        ("ACCREDIT_DIST", dist.dir.clone().into()),
+        ("ACCREDIT_SERVER_BIN", server_bin.clone().into()),
+        ("CHROMEDRIVER", browser.chromedriver.clone().into()),
+        ("CHROMIUM", browser.chromium.clone().into()),
+        ("AXE_CORE", axe.clone().into()),
+        ("ACCREDIT_SMTP_SINK_PYTHON", smtp_sink.clone().into()),
+        ("ACCREDIT_ARTIFACTS", root().join("target/artifacts").into()),
+    ];
     util::run(
         cargo()
             .args([
@@ -96,14 +106,19 @@ pub fn run(args: &[String]) -> Result {
                 "--",
                 "--test-threads=1",
             ])
-            .env("ACCREDIT_DIST", &dist.dir)
-            .env("ACCREDIT_SERVER_BIN", &server_bin)
-            .env("CHROMEDRIVER", &browser.chromedriver)
-            .env("CHROMIUM", &browser.chromium)
-            .env("AXE_CORE", &axe)
-            .env("ACCREDIT_SMTP_SINK_PYTHON", &smtp_sink)
-            .env("ACCREDIT_ARTIFACTS", root().join("target/artifacts")),
+            .envs(e2e_env.iter().map(|(k, v)| (*k, v))),
     )?;
+
+    step(&format!(
+        "End to end again, on {ANOTHER_DAY} (faketime): the server, ChromeDriver and Chromium all on that day"
+    ));
+    let e2e = test_binaries(&["--package", "accredit-e2e"], &["tests/e2e/Cargo.toml"])?;
+    if e2e.len() < 8 {
+        return Err(format!(
+            "expected the end-to-end test binaries, found {e2e:?}"
+        ));
+    }
+    on_another_day_run(&e2e, &["--test-threads=1"], &e2e_env)?;
 
     step("All tests passed");
     Ok(())
@@ -118,15 +133,30 @@ const ANOTHER_DAY: &str = "2028-06-01 10:00:00";
 /// would. Cargo itself is not run under faketime: its build-cache checks
 /// read the clock.
 fn on_another_day(smtp_sink: &std::path::Path) -> Result {
-    let faketime = toolchain::faketime()?;
-    // The same packages and features as the native step, so that cargo
-    // lists the binaries it has just built instead of building others.
+    let binaries = test_binaries(&NATIVE, &["model/Cargo.toml", "server/Cargo.toml"])?;
+    if binaries.len() < 4 {
+        return Err(format!(
+            "expected the model's and the server's test binaries, found {binaries:?}"
+        ));
+    }
+    let env = [(
+        "ACCREDIT_SMTP_SINK_PYTHON",
+        smtp_sink.as_os_str().to_owned(),
+    )];
+    on_another_day_run(&binaries, &["--quiet"], &env)
+}
+
+/// The test binaries cargo has built for `args` (the same packages and
+/// features as the step that built them, so that it lists them instead of
+/// building others), of the packages whose manifest ends with one of
+/// `manifests`, each with its package folder.
+fn test_binaries(args: &[&str], manifests: &[&str]) -> Result<Vec<(String, PathBuf)>> {
     let listing = util::output(
         cargo()
             .args(["test", "--no-run", "--message-format=json"])
-            .args(NATIVE),
+            .args(args),
     )
-    .ok_or("cannot list the test binaries of the model and the server")?;
+    .ok_or("cannot list the test binaries")?;
     let mut binaries = Vec::new();
     for line in listing.lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
@@ -134,7 +164,7 @@ fn on_another_day(smtp_sink: &std::path::Path) -> Result {
         };
         let is_test =
             message["reason"] == "compiler-artifact" && message["profile"]["test"] == true;
-        let ours = ["model/Cargo.toml", "server/Cargo.toml"].iter().any(|m| {
+        let ours = manifests.iter().any(|m| {
             message["manifest_path"]
                 .as_str()
                 .is_some_and(|p| p.ends_with(m))
@@ -150,19 +180,25 @@ fn on_another_day(smtp_sink: &std::path::Path) -> Result {
             binaries.push((executable.to_owned(), folder));
         }
     }
-    if binaries.len() < 4 {
-        return Err(format!(
-            "expected the model's and the server's test binaries, found {binaries:?}"
-        ));
-    }
+    Ok(binaries)
+}
+
+/// Runs each binary under `faketime` on [`ANOTHER_DAY`], from its package
+/// folder, with `args` and `env`.
+fn on_another_day_run(
+    binaries: &[(String, PathBuf)],
+    args: &[&str],
+    env: &[(&str, std::ffi::OsString)],
+) -> Result {
+    let faketime = toolchain::faketime()?;
     for (binary, folder) in binaries {
         util::run(
             std::process::Command::new(&faketime)
                 .arg(ANOTHER_DAY)
-                .arg(&binary)
-                .arg("--quiet")
+                .arg(binary)
+                .args(args)
                 .current_dir(folder)
-                .env("ACCREDIT_SMTP_SINK_PYTHON", smtp_sink),
+                .envs(env.iter().map(|(k, v)| (*k, v))),
         )?;
     }
     Ok(())
