@@ -61,6 +61,12 @@ async fn conference() -> (TestServer, String) {
     (server, token)
 }
 
+/// A CSV export, read by the `csv` crate (the byte order mark skipped).
+async fn csv_export(server: &TestServer, token: &str, path: &str) -> Vec<Vec<String>> {
+    let text = server.get_as(token, path).await.text().await.unwrap();
+    csv_records(&text)
+}
+
 fn column(rows: &[Vec<String>], name: &str) -> Vec<String> {
     let index = rows[0]
         .iter()
@@ -154,13 +160,7 @@ async fn participants_csv_is_in_protocol_order_and_injection_safe() {
 #[tokio::test]
 async fn delegations_csv_has_one_row_per_registration() {
     let (server, token) = conference().await;
-    let text = server
-        .get_as(&token, "/exports/delegations.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
-    let rows = csv_records(text.trim_start_matches('\u{FEFF}'));
+    let rows = csv_export(&server, &token, "/exports/delegations.csv").await;
     assert_eq!(rows.len(), 1 + 8);
     assert_eq!(column(&rows, "country_code")[..4], ["AF", "IR", "PK", "TR"]);
     assert_eq!(column(&rows, "members")[3], "5");
@@ -295,13 +295,7 @@ async fn document_numbers_are_in_one_participant_column_and_no_delegation_column
         "A4000001",
         "DP1234567",
     ];
-    let participants = server
-        .get_as(&token, "/exports/participants.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
-    let rows = csv_records(participants.trim_start_matches('\u{FEFF}'));
+    let rows = csv_export(&server, &token, "/exports/participants.csv").await;
     assert_eq!(rows[0], documented(DOCUMENTED_PARTICIPANT_COLUMNS));
     let document = rows[0].iter().position(|h| h == "document_number").unwrap();
     let mut exported: Vec<&str> = rows[1..].iter().map(|r| r[document].as_str()).collect();
@@ -323,13 +317,7 @@ async fn document_numbers_are_in_one_participant_column_and_no_delegation_column
         }
     }
 
-    let delegations = server
-        .get_as(&token, "/exports/delegations.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
-    let rows = csv_records(delegations.trim_start_matches('\u{FEFF}'));
+    let rows = csv_export(&server, &token, "/exports/delegations.csv").await;
     assert_eq!(rows[0], documented(DOCUMENTED_DELEGATION_COLUMNS));
     for row in &rows[1..] {
         for (i, cell) in row.iter().enumerate() {
@@ -353,13 +341,7 @@ async fn every_cell_of_delegations_csv_is_guarded_against_formulas() {
     ngo["focal_point"]["family_name"] = json!("-Khan");
     let response = server.register(&ngo).await;
     assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    let text = server
-        .get_as(&token, "/exports/delegations.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
-    let rows = csv_records(text.trim_start_matches('\u{FEFF}'));
+    let rows = csv_export(&server, &token, "/exports/delegations.csv").await;
     assert_eq!(rows.len(), 2);
     assert_eq!(
         column(&rows, "organisation"),

@@ -310,12 +310,13 @@ async fn a_failed_validation_does_not_use_up_the_key() {
     );
 }
 
-#[tokio::test]
-async fn the_same_key_while_the_first_is_in_flight_is_a_409_with_retry_after() {
-    let server = TestServer::start().await;
-    let key = new_key();
+/// Opens a connection and sends a registration's head with `key` and the
+/// first half of its body; returns the connection and the whole body.
+async fn send_half_a_registration(
+    server: &TestServer,
+    key: &str,
+) -> (tokio::net::TcpStream, String) {
     let body = registration().to_string();
-    // The first request sends its headers and half its body, then stalls.
     let mut slow = tokio::net::TcpStream::connect(server.addr).await.unwrap();
     let head = format!(
         "POST /api/v1/events/{EVENT}/registrations HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
@@ -327,6 +328,15 @@ async fn the_same_key_while_the_first_is_in_flight_is_a_409_with_retry_after() {
     slow.write_all(&body.as_bytes()[..body.len() / 2])
         .await
         .unwrap();
+    (slow, body)
+}
+
+#[tokio::test]
+async fn the_same_key_while_the_first_is_in_flight_is_a_409_with_retry_after() {
+    let server = TestServer::start().await;
+    let key = new_key();
+    // The first request sends its headers and half its body, then stalls.
+    let (mut slow, body) = send_half_a_registration(&server, &key).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
 
     let second = server.register_with_key(&registration(), &key).await;
@@ -377,18 +387,7 @@ async fn fifty_concurrent_requests_with_one_key_store_one_row_and_agree() {
 async fn a_stalled_body_is_cut_with_408_and_frees_its_key() {
     let server = TestServer::start().await;
     let key = new_key();
-    let body = registration().to_string();
-    let mut slow = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    let head = format!(
-        "POST /api/v1/events/{EVENT}/registrations HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
-         Idempotency-Key: {key}\r\nContent-Length: {}\r\n\r\n",
-        server.addr,
-        body.len()
-    );
-    slow.write_all(head.as_bytes()).await.unwrap();
-    slow.write_all(&body.as_bytes()[..body.len() / 2])
-        .await
-        .unwrap();
+    let (mut slow, _) = send_half_a_registration(&server, &key).await;
     // Nothing more comes. The test runs on tokio's paused clock, which
     // jumps ahead whenever everything is waiting: the server's body
     // timeout passes without the test waiting for it in real time.

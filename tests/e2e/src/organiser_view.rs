@@ -123,6 +123,25 @@ pub async fn total(server: &TestServer, token: &str, query: &str) -> usize {
     list["total"].as_u64().unwrap() as usize
 }
 
+/// The status the server gives the registration with `reference`.
+pub async fn status_of(server: &TestServer, token: &str, reference: &str) -> String {
+    let list: Value = reqwest::Client::new()
+        .get(server.url(&format!(
+            "/api/v1/events/{EVENT}/registrations?q={reference}"
+        )))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list["registrations"][0]["status"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// Prints the page to PDF (as a person pressing Print would get it) and
 /// keeps it under `$ACCREDIT_ARTIFACTS`.
 pub async fn print_pdf(b: &Browser, name: &str) -> Vec<u8> {

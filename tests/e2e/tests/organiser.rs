@@ -4,7 +4,7 @@
 
 use accredit_e2e::organiser_view::{
     assert_accessible, assert_no_console_errors, count_shown, decode_qr, org, pdf_words, press,
-    print_pdf, set, sign_in, text, total, wait_for_text,
+    print_pdf, set, sign_in, status_of, text, total, wait_for_text,
 };
 use accredit_e2e::seed;
 use accredit_e2e::{Browser, EVENT, TestServer, eventually};
@@ -110,18 +110,7 @@ async fn organisers_filter_decide_export_and_print_500_registrations() {
     set(&b, "org-note", "Credentials verified by Protocol").await;
     press(&b, "Save decision").await;
     wait_for_text(&b, "Pending → Approved").await;
-    let list: Value = reqwest::Client::new()
-        .get(server.url(&format!(
-            "/api/v1/events/{EVENT}/registrations?q={reference}"
-        )))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(list["registrations"][0]["status"], "approved");
+    assert_eq!(status_of(&server, &token, &reference).await, "approved");
     let events = b
         .client
         .execute("return organiserEvents.map((e) => e.name);", vec![])

@@ -8,10 +8,10 @@
 
 use accredit_e2e::organiser_view::{
     assert_accessible, count_shown, line_with, org, pdf_lines, press, press_when_shown, print_pdf,
-    set, sign_in_pressing, text, total, wait_for_text,
+    set, sign_in_pressing, status_of, text, total, wait_for_text,
 };
 use accredit_e2e::seed;
-use accredit_e2e::{Browser, EVENT, TestServer, eventually};
+use accredit_e2e::{Browser, TestServer, eventually};
 use accredit_model::digits::with_ascii_digits;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -210,18 +210,7 @@ async fn run_in(words: &Words) {
     org(&b, "root.getElementById('org-decision-approved').click();").await;
     press(&b, words.save).await;
     wait_for_text(&b, words.approved).await;
-    let list: Value = reqwest::Client::new()
-        .get(server.url(&format!(
-            "/api/v1/events/{EVENT}/registrations?q={reference}"
-        )))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(list["registrations"][0]["status"], "approved");
+    assert_eq!(status_of(&server, &token, &reference).await, "approved");
     b.screenshot(&format!("organiser-{lang}-detail")).await;
 
     // The filters follow to the list of participants, which says so.
