@@ -49,6 +49,9 @@ pub mod problem_code {
     pub const NOTE_REQUIRED: &str = "note.required";
     /// 422: the note is too long.
     pub const NOTE_TOO_LONG: &str = "note.too_long";
+    /// 422: the note holds control characters or direction overrides
+    /// (the rule of every free-text answer, [`crate::rules::text`]).
+    pub const NOTE_INVALID_CHARACTERS: &str = "note.invalid_characters";
     /// 409: the organiser's decision is not a move review allows.
     pub const TRANSITION_NOT_ALLOWED: &str = "status.transition_not_allowed";
     /// 409: the event has no `manage_page`, so no manage link can be sent.

@@ -115,6 +115,9 @@ pub const TEXT_TOO_LONG: &str = "text.too_long";
 /// `text.control_characters`: free text contains control characters
 /// (line breaks are allowed only in multi-line fields).
 pub const TEXT_CONTROL_CHARACTERS: &str = "text.control_characters";
+/// `text.direction_controls`: free text contains invisible characters that
+/// override or isolate the direction of the text (U+202A–U+202E, U+2066–U+2069).
+pub const TEXT_DIRECTION_CONTROLS: &str = "text.direction_controls";
 
 /// `consent.data_processing_required`: consent to data processing not given.
 pub const CONSENT_DATA_PROCESSING_REQUIRED: &str = "consent.data_processing_required";
@@ -220,6 +223,7 @@ pub const ALL: &[&str] = &[
     FIELD_NOT_COLLECTED,
     TEXT_TOO_LONG,
     TEXT_CONTROL_CHARACTERS,
+    TEXT_DIRECTION_CONTROLS,
     CONSENT_DATA_PROCESSING_REQUIRED,
     ATTACHMENT_WRONG_TYPE,
     ATTACHMENT_TOO_LARGE,

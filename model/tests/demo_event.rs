@@ -234,3 +234,105 @@ fn steps_can_be_checked_one_at_a_time() {
     let errors = validate(&registration, &event, late).unwrap_err();
     assert!(errors.contains("event", codes::REGISTRATION_CLOSED));
 }
+
+/// Every free-text answer refuses the characters that override or isolate
+/// the direction of text (they make a badge or an export read differently
+/// from what the organiser saw), before and after normalisation.
+#[test]
+fn direction_overrides_and_isolates_are_refused_in_every_free_text_field() {
+    type Put = fn(&mut Registration, String);
+    let fields: [(&str, Put, &str); 8] = [
+        (
+            "delegation.organisation",
+            |r, v| r.delegation.organisation = Some(v),
+            "text.direction_controls",
+        ),
+        (
+            "members[0].honorific",
+            |r, v| r.members[0].honorific = v,
+            "text.direction_controls",
+        ),
+        (
+            "members[0].function",
+            |r, v| r.members[0].function = v,
+            "text.direction_controls",
+        ),
+        (
+            "members[0].institution",
+            |r, v| r.members[0].institution = v,
+            "text.direction_controls",
+        ),
+        (
+            "members[0].dietary",
+            |r, v| r.members[0].dietary = v,
+            "text.direction_controls",
+        ),
+        (
+            "members[1].accessibility",
+            |r, v| r.members[1].accessibility = v,
+            "text.direction_controls",
+        ),
+        (
+            "members[0].badge_name",
+            |r, v| r.members[0].badge_name = v,
+            "name.invalid_characters",
+        ),
+        (
+            "focal_point.given_names",
+            |r, v| r.focal_point.given_names = v,
+            "name.invalid_characters",
+        ),
+    ];
+    let event = demo();
+    // LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI.
+    let controls = [
+        '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}',
+    ];
+    for (path, put, code) in fields {
+        for control in controls {
+            let mut registration = unodc_delegation();
+            put(&mut registration, format!("Abc{control}Def"));
+            for candidate in [registration.clone(), registration.normalised()] {
+                let errors = validate(&candidate, &event, today()).unwrap_err();
+                assert!(
+                    errors.iter().any(|e| e.path == path && e.code == code),
+                    "U+{:04X} in {path}: {errors:?}",
+                    u32::from(control)
+                );
+            }
+        }
+    }
+    // The marks Arabic and Persian keyboards type (LRM, RLM, ALM) are text.
+    let mut registration = unodc_delegation();
+    registration.members[0].function = "\u{200F}مدير\u{061C} عام\u{200E}".into();
+    assert_eq!(validate(&registration, &event, today()), Ok(()));
+}
+
+/// C1 controls and the Unicode line separators are control characters too.
+#[test]
+fn c1_controls_and_line_separators_are_refused_in_free_text() {
+    let event = demo();
+    for (text, field_allows_line_feed) in [
+        ("Hal\u{0085}al", true),
+        ("Hal\u{009B}al", true),
+        ("Halal\u{2028}No nuts", true),
+        ("Ministry\u{2029}of Interior", false),
+    ] {
+        let mut registration = unodc_delegation();
+        let path = if field_allows_line_feed {
+            registration.members[0].dietary = text.into();
+            "members[0].dietary"
+        } else {
+            registration.members[0].institution = text.into();
+            "members[0].institution"
+        };
+        let errors = validate(&registration, &event, today()).unwrap_err();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.path == path && e.code == "text.control_characters"),
+            "{text:?}: {errors:?}"
+        );
+    }
+}

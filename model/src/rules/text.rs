@@ -16,11 +16,30 @@ pub const DOCUMENT_NUMBER_MIN_CHARS: usize = 5;
 /// Longest identity document number, after removing blanks.
 pub const DOCUMENT_NUMBER_MAX_CHARS: usize = 20;
 
+/// Whether `c` overrides or isolates the direction of the text around it
+/// (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI). Typed by nobody, they are
+/// how a "Trojan source" text shows one thing and stores another (a badge
+/// or an export that reads differently from what the organiser saw), so no
+/// free-text field takes them. The marks LRM, RLM and ALM stay allowed:
+/// Arabic and Persian keyboards type them.
+pub fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Control characters (C0, DEL, C1) and the line and paragraph separators,
+/// which break a line as a line feed does.
+fn is_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
 fn check_text(text: &str, max: usize, allow_newline: bool) -> Result<(), Violation> {
     let text = text.trim();
+    if text.chars().any(is_direction_control) {
+        return Err(Violation::new(codes::TEXT_DIRECTION_CONTROLS));
+    }
     if text
         .chars()
-        .any(|c| c.is_control() && !(allow_newline && c == '\n'))
+        .any(|c| is_control(c) && !(allow_newline && c == '\n'))
     {
         return Err(Violation::new(codes::TEXT_CONTROL_CHARACTERS));
     }

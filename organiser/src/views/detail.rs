@@ -587,6 +587,11 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
                             let _ = note_error.try_set(Some(ctx.t("org.decision.note_too_long")));
                             focus_note();
                         }
+                        problem_code::NOTE_INVALID_CHARACTERS => {
+                            let _ = note_error
+                                .try_set(Some(ctx.t("org.decision.note_invalid_characters")));
+                            focus_note();
+                        }
                         problem_code::PRECONDITION_FAILED => {
                             let _ = refusal.try_set(Some(Refusal::Stale));
                             focus_reload();

@@ -236,12 +236,24 @@ pub async fn change_status(
         )
     })?;
     let note = decision.note.trim().to_owned();
-    if note.chars().count() > NOTE_MAX_CHARS {
-        return Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            problem_code::NOTE_TOO_LONG,
-            format!("The note is longer than {NOTE_MAX_CHARS} characters."),
-        ));
+    // The note is free text the delegation reads: the model's rule for
+    // every free-text answer applies (line feeds allowed).
+    match accredit_model::rules::text::check_multi_line(&note, NOTE_MAX_CHARS) {
+        Ok(()) => {}
+        Err(v) if v.code == accredit_model::codes::TEXT_TOO_LONG => {
+            return Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                problem_code::NOTE_TOO_LONG,
+                format!("The note is longer than {NOTE_MAX_CHARS} characters."),
+            ));
+        }
+        Err(_) => {
+            return Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                problem_code::NOTE_INVALID_CHARACTERS,
+                "The note holds control characters or characters that override the direction of the text.",
+            ));
+        }
     }
     if decision.status.needs_note() && note.is_empty() {
         return Err(Problem::new(

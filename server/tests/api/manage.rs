@@ -248,6 +248,29 @@ async fn decisions_need_notes_and_the_current_version_and_amendments_reopen_revi
             "{status}"
         );
     }
+    // The delegation reads the note: the rule of every free-text answer
+    // holds (a right-to-left override, a tab), and the length limit too.
+    for (note, expected) in [
+        ("Please name the \u{202E}adviser", "note.invalid_characters"),
+        (
+            "Please name the \u{2066}adviser\u{2069}",
+            "note.invalid_characters",
+        ),
+        ("Please name\tthe adviser", "note.invalid_characters"),
+        (&*"x".repeat(2001), "note.too_long"),
+    ] {
+        let (code_status, problem) = code(
+            decide(
+                &server,
+                &organiser,
+                &id,
+                json!({"status": "changes_requested", "note": note, "version": 1}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!((code_status, problem.as_str()), (422, expected), "{note:?}");
+    }
     let response = decide(
         &server,
         &organiser,
