@@ -234,6 +234,10 @@ fn Page(event_id: String) -> impl IntoView {
                 <Show when=move || form.draft_restored.get() && form.step.get() != Step::Done>
                     <div class="accredit-notice" role="status">
                         <p>{form.t("ui.draft.restored")}</p>
+                        <ul class="accredit-list">
+                            {draft::NOT_KEPT.iter().map(|key| view! { <li>{form.t(key)}</li> }).collect_view()}
+                        </ul>
+                        <p>{form.tf("ui.draft.expiry", &[("days", draft::MAX_AGE_DAYS.to_string())])}</p>
                         <button type="button" class="accredit-link-button" on:click=start_again.clone()>
                             {form.t("ui.draft.start_again")}
                         </button>

@@ -1179,16 +1179,133 @@ async fn travel_dates_typed_in_three_fields_are_kept_as_iso_dates() {
     type_into(&host, &format!("#{arrival}-month"), "04");
     // Arabic-Indic digits are read as the digits they are.
     type_into(&host, &format!("#{arrival}-year"), "٢٠٢٧");
-    // The draft holds the answers as they will be sent.
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    until("the ISO date in the draft", || {
-        storage
-            .get_item("accredit:draft:islamabad-tip-som")
-            .unwrap()
-            .unwrap_or_default()
-            .contains("\"arrival_date\":\"2027-04-19\"")
+    // A departure the day before: the model compares the two dates only
+    // once it has read both, the Arabic-Indic year included.
+    let departure = format!("{p}-members-0-departure_date");
+    type_into(&host, &format!("#{departure}-day"), "18");
+    type_into(&host, &format!("#{departure}-month"), "4");
+    type_into(&host, &format!("#{departure}-year"), "2027");
+    click_button(&host, "Continue");
+    settle().await;
+    settle().await;
+    let message = text(&host, &format!("#{arrival}-error"));
+    assert!(
+        message.contains("The arrival date must be on or before the departure date"),
+        "{message}"
+    );
+}
+
+/// Mounts a widget on a device that holds `draft` under the demo event's key.
+fn mount_with_draft(draft: &serde_json::Value) -> HtmlElement {
+    clear_storage();
+    let window = web_sys::window().unwrap();
+    let local = window.local_storage().unwrap().unwrap();
+    local
+        .set_item("accredit:draft:islamabad-tip-som", &draft.to_string())
+        .unwrap();
+    let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    host.set_attribute("data-event", "islamabad-tip-som")
+        .unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    accredit::mount_with_config(host.clone(), &demo_event_json()).unwrap();
+    host
+}
+
+fn stored_draft() -> Option<String> {
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    local.get_item("accredit:draft:islamabad-tip-som").unwrap()
+}
+
+const DAY_MS: f64 = 24.0 * 60.0 * 60.0 * 1000.0;
+
+fn draft_saved_days_ago(days: f64) -> serde_json::Value {
+    serde_json::json!({
+        "saved_at_ms": js_sys::Date::now() - days * DAY_MS,
+        "answers": {
+            "event": "islamabad-tip-som",
+            "language": "en",
+            "focal_point": {"given_names": "Shahida", "email": "shahida@example.org"}
+        }
+    })
+}
+
+#[wasm_bindgen_test]
+async fn a_draft_keeps_neither_identity_nor_health_nor_travel_answers() {
+    let host = mount();
+    settle().await;
+    let p = prefix(&host);
+    to_the_roster(&host).await;
+    let m = format!("{p}-members-0");
+    choose(&host, &format!("#{m}-category"), "head_of_delegation");
+    settle().await;
+    choose(&host, &format!("#{m}-identity_document-kind"), "passport");
+    type_into(
+        &host,
+        &format!("#{m}-identity_document-number"),
+        "AB1234567",
+    );
+    type_into(&host, &format!("#{m}-date_of_birth-day"), "15");
+    type_into(&host, &format!("#{m}-date_of_birth-month"), "3");
+    type_into(&host, &format!("#{m}-date_of_birth-year"), "1972");
+    click(&host, &format!("#{m}-visa_letter"));
+    settle().await;
+    type_into(&host, &format!("#{m}-arrival_date-day"), "19");
+    type_into(&host, &format!("#{m}-arrival_date-month"), "4");
+    type_into(&host, &format!("#{m}-arrival_date-year"), "2027");
+    type_into(&host, &format!("#{m}-dietary"), "Halal");
+    type_into(&host, &format!("#{m}-accessibility"), "Wheelchair user");
+    // Typed last: once the name is in the draft, everything above had its
+    // chance to be written too.
+    type_into(&host, &format!("#{m}-given_names"), "Bashir");
+    until("the draft with the member", || {
+        stored_draft().is_some_and(|d| d.contains("Bashir"))
     })
     .await;
+    let draft = stored_draft().unwrap();
+    for secret in ["AB1234567", "1972", "2027-04-19", "Halal", "Wheelchair"] {
+        assert!(!draft.contains(secret), "{secret} kept in {draft}");
+    }
+    assert!(draft.contains("\"visa_letter\":true"), "{draft}");
+}
+
+#[wasm_bindgen_test]
+async fn a_restored_draft_says_what_was_not_kept() {
+    let host = mount_with_draft(&draft_saved_days_ago(29.0));
+    settle().await;
+    let p = prefix(&host);
+    let given: HtmlInputElement =
+        get(&host, &format!("#{p}-focal_point-given_names")).unchecked_into();
+    assert_eq!(given.value(), "Shahida");
+    let notice = text(&host, ".accredit-notice");
+    for phrase in [
+        "We restored the answers you entered earlier on this device",
+        "identity document numbers and dates of birth",
+        "badge photos and the credentials letter",
+        "arrival and departure dates",
+        "dietary and accessibility requirements",
+        "deleted after 30 days",
+    ] {
+        assert!(notice.contains(phrase), "{phrase:?} missing in {notice:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_draft_older_than_thirty_days_is_deleted_unread() {
+    for stale in [
+        draft_saved_days_ago(31.0),
+        // Written before drafts carried their date: it may hold health data.
+        draft_saved_days_ago(1.0)["answers"].clone(),
+    ] {
+        let host = mount_with_draft(&stale);
+        settle().await;
+        let p = prefix(&host);
+        let given: HtmlInputElement =
+            get(&host, &format!("#{p}-focal_point-given_names")).unchecked_into();
+        assert_eq!(given.value(), "", "{stale}");
+        assert!(find(&host, ".accredit-notice").is_none(), "{stale}");
+        assert_eq!(stored_draft(), None, "{stale}");
+        host.remove();
+    }
 }
 
 #[wasm_bindgen_test]
