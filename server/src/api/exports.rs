@@ -109,7 +109,7 @@ async fn run(
             What::Delegations => (&delegation_rows, "Delegations"),
         };
         let rendered = match format {
-            Format::Csv => export::csv::write(rows),
+            Format::Csv => export::csv::write(rows).map_err(Problem::internal)?,
             Format::Json => export::json::write(rows),
             Format::Xlsx => export::xlsx::write(rows, sheet).map_err(Problem::internal)?,
         };
