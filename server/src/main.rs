@@ -134,6 +134,9 @@ enum TokenCommand {
         /// Who or what the token is for; shown in the audit trail.
         #[arg(long, default_value = "organiser")]
         label: String,
+        /// How long the token is valid: days (`90d`) or hours (`12h`).
+        #[arg(long, default_value = "90d", value_parser = auth::parse_lifetime)]
+        expires: i64,
     },
     /// List the tokens of every configured event (ids and labels; the
     /// tokens themselves are never stored).
@@ -206,8 +209,9 @@ async fn run() -> ExitCode {
                     common,
                     event,
                     label,
+                    expires,
                 },
-        } => create_token(&common, &event, &label),
+        } => create_token(&common, &event, &label, expires),
         Command::Token {
             command: TokenCommand::List { common },
         } => list_tokens(&common),
@@ -226,18 +230,25 @@ async fn run() -> ExitCode {
 }
 
 fn list_tokens(common: &Common) -> Result<(), String> {
-    let events = common.events(&common.clock())?;
+    let clock = common.clock();
+    let events = common.events(&clock)?;
     let storage = Sqlite::open(&common.data_dir)?;
-    println!("id\tevent\tcreated\tlabel");
+    println!("id\tevent\tcreated\texpires\tlabel");
     for event in events.keys() {
         let mut tokens = storage.tokens(event).map_err(|e| e.to_string())?;
         tokens.sort_by_key(|t| t.created_at);
         for t in tokens {
+            let expired = if t.expires_at <= clock.now() {
+                " (expired)"
+            } else {
+                ""
+            };
             println!(
-                "{}\t{}\t{}\t{}",
+                "{}\t{}\t{}\t{}{expired}\t{}",
                 t.id,
                 t.event,
                 clock::rfc3339(t.created_at),
+                clock::rfc3339(t.expires_at),
                 t.label
             );
         }
@@ -283,7 +294,12 @@ async fn serve(addr: SocketAddr, settings: Settings) -> Result<(), String> {
         .map_err(|e| format!("server error: {e}"))
 }
 
-fn create_token(common: &Common, event: &str, label: &str) -> Result<(), String> {
+fn create_token(
+    common: &Common,
+    event: &str,
+    label: &str,
+    lifetime_secs: i64,
+) -> Result<(), String> {
     let clock = common.clock();
     let events = common.events(&clock)?;
     if !events.contains_key(event) {
@@ -294,11 +310,13 @@ fn create_token(common: &Common, event: &str, label: &str) -> Result<(), String>
         ));
     }
     let storage = Sqlite::open(&common.data_dir)?;
-    let (secret, record) = auth::new_token(event, label, clock.now());
+    let (secret, record) = auth::new_token(event, label, clock.now(), lifetime_secs);
     storage.insert_token(&record).map_err(|e| e.to_string())?;
     eprintln!(
-        "Created token {} (\"{label}\") for {event}. It is shown only once; keep it secret.",
-        record.id
+        "Created token {} (\"{label}\") for {event}, valid until {}. It is shown only once; \
+         keep it secret.",
+        record.id,
+        clock::rfc3339(record.expires_at)
     );
     println!("{secret}");
     Ok(())
@@ -312,8 +330,9 @@ fn run_purge(common: &Common) -> Result<(), String> {
         purge::run(&storage, &events, clock.today(), clock.now()).map_err(|e| e.to_string())?;
     for (event, deleted) in &report.events {
         println!(
-            "{event}: retention period over; deleted {} registrations and {} attachments",
-            deleted.registrations, deleted.attachments
+            "{event}: retention period over; deleted {} registrations, {} attachments and {} \
+             organiser tokens",
+            deleted.registrations, deleted.attachments, deleted.tokens
         );
     }
     println!("unused attachments deleted: {}", report.expired_attachments);

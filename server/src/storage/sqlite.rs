@@ -900,8 +900,16 @@ impl Storage for Sqlite {
         let token = token.clone();
         self.write(move |tx| {
             tx.execute(
-                "INSERT INTO tokens (id, event, label, hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![token.id, token.event, token.label, &token.hash[..], token.created_at],
+                "INSERT INTO tokens (id, event, label, hash, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    token.id,
+                    token.event,
+                    token.label,
+                    &token.hash[..],
+                    token.created_at,
+                    token.expires_at
+                ],
             )?;
             Ok(())
         })
@@ -910,7 +918,7 @@ impl Storage for Sqlite {
     fn tokens(&self, event: &str) -> StorageResult<Vec<TokenRecord>> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT id, event, label, hash, created_at FROM tokens WHERE event = ?1",
+                "SELECT id, event, label, hash, created_at, expires_at FROM tokens WHERE event = ?1",
             )?;
             let rows = stmt.query_map([event], |row| {
                 Ok(TokenRecord {
@@ -919,6 +927,7 @@ impl Storage for Sqlite {
                     label: row.get(2)?,
                     hash: hash_of(row.get(3)?)?,
                     created_at: row.get(4)?,
+                    expires_at: row.get(5)?,
                 })
             })?;
             rows.collect()
@@ -936,12 +945,17 @@ impl Storage for Sqlite {
             let event = event.as_str();
             let attachments = tx.execute("DELETE FROM attachments WHERE event = ?1", [event])?;
             tx.execute("DELETE FROM idempotency WHERE event = ?1", [event])?;
+            // An event's organiser tokens give access to nothing once its
+            // data is gone; a token left behind would open the event again
+            // if it were ever configured anew.
+            let tokens = tx.execute("DELETE FROM tokens WHERE event = ?1", [event])?;
             // The audit trail goes with its registrations (ON DELETE CASCADE).
             let registrations =
                 tx.execute("DELETE FROM registrations WHERE event = ?1", [event])?;
             Ok(Deleted {
                 registrations: registrations as u64,
                 attachments: attachments as u64,
+                tokens: tokens as u64,
             })
         })?;
         if deleted != Deleted::default() {
@@ -1000,6 +1014,7 @@ mod tests {
             label: "desk".into(),
             hash: [hash; 32],
             created_at: 0,
+            expires_at: 86_400,
         }
     }
 

@@ -9,6 +9,8 @@ use accredit_server::{events, purge};
 async fn personal_data_is_deleted_after_the_retention_period() {
     let server = TestServer::start().await;
     let photo = server.upload_ok(jpeg_photo(600, 800)).await;
+    let token = server.token();
+    server.token_for("another-event");
     let mut body = registration();
     body["members"][0]["photo"] = serde_json::json!(photo);
     assert_eq!(server.register(&body).await.status(), 201);
@@ -39,6 +41,22 @@ async fn personal_data_is_deleted_after_the_retention_period() {
     assert_eq!(report.events.len(), 1);
     assert_eq!(report.events[0].1.registrations, 1);
     assert_eq!(report.events[0].1.attachments, 1);
+    assert_eq!(
+        report.events[0].1.tokens, 1,
+        "the event's organiser token goes too"
+    );
+    assert!(storage.tokens(EVENT).unwrap().is_empty());
+    assert_eq!(
+        storage.tokens("another-event").unwrap().len(),
+        1,
+        "another event's token stays"
+    );
+    problem(
+        server.get_as(&token, "/registrations").await,
+        401,
+        "auth.invalid_token",
+    )
+    .await;
     assert!(storage.registrations(EVENT).unwrap().is_empty());
     assert!(storage.attachment(EVENT, &photo).unwrap().is_none());
 
