@@ -20,6 +20,7 @@
 use crate::AppState;
 use crate::api::problem::Problem;
 use crate::random;
+use crate::security;
 use crate::storage::{self, TokenRecord};
 use axum::http::{HeaderMap, StatusCode, header};
 use sha2::{Digest, Sha256};
@@ -104,21 +105,27 @@ pub async fn organiser(
     client: IpAddr,
     event: &str,
 ) -> Result<Organiser, Problem> {
-    let unauthorised = |detail: &str| match state.auth_failures.take(client) {
-        Ok(()) => Problem::new(
-            StatusCode::UNAUTHORIZED,
-            "auth.invalid_token",
-            detail.to_owned(),
-        ),
-        Err(wait) => Problem::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "Too many failed sign-ins from this address; wait before trying again.",
-        )
-        .retry_after(wait),
+    let unauthorised = |reason: &str, token_id: Option<&str>, detail: &str| {
+        let taken = state.auth_failures.take(client);
+        security::auth_failed(event, token_id, client, reason, taken.is_err());
+        match taken {
+            Ok(()) => Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "auth.invalid_token",
+                detail.to_owned(),
+            ),
+            Err(wait) => Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "Too many failed sign-ins from this address; wait before trying again.",
+            )
+            .retry_after(wait),
+        }
     };
     let Some(token) = bearer(headers) else {
         return Err(unauthorised(
+            "missing",
+            None,
             "An organiser token is required (Authorization: Bearer …).",
         ));
     };
@@ -129,6 +136,8 @@ pub async fn organiser(
         .map_err(crate::api::storage_problem)?;
     match find(&presented, &records) {
         Some(record) if record.expires_at <= state.clock.now() => Err(unauthorised(
+            "expired",
+            Some(&record.id),
             "The organiser token has expired; ask for a new one.",
         )),
         Some(record) => Ok(Organiser {
@@ -136,6 +145,8 @@ pub async fn organiser(
             label: record.label.clone(),
         }),
         None => Err(unauthorised(
+            "unknown",
+            None,
             "The organiser token is not valid for this event.",
         )),
     }

@@ -8,6 +8,7 @@
 use crate::AppState;
 use crate::attachments::UNUSED_TTL_SECS;
 use crate::events::Events;
+use crate::security::{self, Actor};
 use crate::storage::{self, Deleted, Storage, StorageResult};
 use accredit_model::{Date, EventConfig};
 use std::sync::Arc;
@@ -29,13 +30,22 @@ pub fn deletion_date(event: &EventConfig) -> Date {
         .add_days(i64::from(event.limits.retention_days))
 }
 
-/// Purges what is due on `today`; `now` (Unix seconds) dates unused uploads.
-pub fn run(storage: &dyn Storage, events: &Events, today: Date, now: i64) -> StorageResult<Report> {
+/// Purges what is due on `today`; `now` (Unix seconds) dates unused
+/// uploads. Each event purged is written to the security log as done by
+/// `actor`.
+pub fn run(
+    storage: &dyn Storage,
+    events: &Events,
+    today: Date,
+    now: i64,
+    actor: Actor,
+) -> StorageResult<Report> {
     let mut report = Report::default();
     for (id, event) in events {
         if today >= deletion_date(event) {
             let deleted = storage.purge_event(id)?;
             if deleted != Deleted::default() {
+                security::purge(id, actor, "retention", &deleted);
                 report.events.push((id.clone(), deleted));
             }
         }
@@ -51,7 +61,10 @@ pub async fn periodically(state: Arc<AppState>) {
         ticks.tick().await;
         let events = state.events.clone();
         let (today, now) = (state.clock.today(), state.clock.now());
-        let result = storage::run(&state.storage, move |s| run(s, &events, today, now)).await;
+        let result = storage::run(&state.storage, move |s| {
+            run(s, &events, today, now, Actor::Server)
+        })
+        .await;
         match result {
             Ok(report) => {
                 for (event, deleted) in &report.events {

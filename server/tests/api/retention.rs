@@ -2,6 +2,7 @@
 
 use crate::common::*;
 use accredit_model::Date;
+use accredit_server::security::Actor;
 use accredit_server::storage::Storage;
 use accredit_server::{events, purge};
 
@@ -21,7 +22,14 @@ async fn personal_data_is_deleted_after_the_retention_period() {
     // The day before the deletion date nothing goes; uploads are fresh.
     let deletion = purge::deletion_date(&events[EVENT]);
     assert_eq!(deletion, Date::new(2027, 7, 21).unwrap());
-    let report = purge::run(&storage, &events, deletion.add_days(-1), server.clock.now()).unwrap();
+    let report = purge::run(
+        &storage,
+        &events,
+        deletion.add_days(-1),
+        server.clock.now(),
+        Actor::Server,
+    )
+    .unwrap();
     assert_eq!(report, purge::Report::default());
     assert!(storage.attachment(EVENT, &unused).unwrap().is_some());
 
@@ -31,13 +39,21 @@ async fn personal_data_is_deleted_after_the_retention_period() {
         &events,
         deletion.add_days(-1),
         server.clock.now() + 24 * 3600 + 1,
+        Actor::Server,
     )
     .unwrap();
     assert_eq!(report.expired_attachments, 1);
     assert!(storage.attachment(EVENT, &unused).unwrap().is_none());
     assert!(storage.attachment(EVENT, &photo).unwrap().is_some());
 
-    let report = purge::run(&storage, &events, deletion, server.clock.now()).unwrap();
+    let report = purge::run(
+        &storage,
+        &events,
+        deletion,
+        server.clock.now(),
+        Actor::Server,
+    )
+    .unwrap();
     assert_eq!(report.events.len(), 1);
     assert_eq!(report.events[0].1.registrations, 1);
     assert_eq!(report.events[0].1.attachments, 1);
