@@ -373,9 +373,13 @@ fn run_purge(common: &Common) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     for (event, deleted) in &report.events {
+        let why = if events.contains_key(event) {
+            "retention period over"
+        } else {
+            "no longer configured"
+        };
         println!(
-            "{event}: retention period over; deleted {} registrations, {} attachments and {} \
-             organiser tokens",
+            "{event}: {why}; deleted {} registrations, {} attachments and {} organiser tokens",
             deleted.registrations, deleted.attachments, deleted.tokens
         );
     }

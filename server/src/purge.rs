@@ -1,8 +1,10 @@
 //! Retention: personal data is deleted once it is no longer needed.
 //!
-//! An event's registrations, attachments and idempotency records are
-//! deleted `limits.retention_days` days after its last day; uploads that no registration uses are deleted 24 hours
-//! after upload. `accredit-server purge` runs this once; the server runs it
+//! An event's registrations, attachments, idempotency records and
+//! organiser tokens are deleted `limits.retention_days` days after its last
+//! day; those of an event no longer in the configuration
+//! [`UNCONFIGURED_GRACE_SECS`] after its newest record; uploads that no
+//! registration uses are deleted 24 hours after upload. `accredit-server purge` runs this once; the server runs it
 //! at start-up and every hour (so at least daily, and soon after a restart).
 
 use crate::AppState;
@@ -15,6 +17,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub const INTERVAL: Duration = Duration::from_secs(60 * 60);
+
+/// How long the data of an event that is no longer configured is kept
+/// after its newest record: a configuration mistake (a file left out of
+/// the folder, a wrong `--config`) corrected within a month loses nothing,
+/// and the data of an event that was removed for good still goes.
+pub const UNCONFIGURED_GRACE_SECS: i64 = 30 * 86_400;
 
 /// What one purge deleted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -47,6 +55,15 @@ pub fn run(
             if deleted != Deleted::default() {
                 security::purge(id, actor, "retention", &deleted);
                 report.events.push((id.clone(), deleted));
+            }
+        }
+    }
+    for (id, newest) in storage.stored_events()? {
+        if !events.contains_key(&id) && newest + UNCONFIGURED_GRACE_SECS <= now {
+            let deleted = storage.purge_event(&id)?;
+            if deleted != Deleted::default() {
+                security::purge(&id, actor, "unconfigured", &deleted);
+                report.events.push((id, deleted));
             }
         }
     }

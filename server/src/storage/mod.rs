@@ -368,6 +368,9 @@ pub trait Storage: Send + Sync + 'static {
     /// Deletes every registration, attachment, idempotency record and
     /// organiser token of the event.
     fn purge_event(&self, event: &str) -> StorageResult<Deleted>;
+    /// Every event that has data stored (registrations, attachments or
+    /// organiser tokens), with the Unix time of its newest record.
+    fn stored_events(&self) -> StorageResult<Vec<(String, i64)>>;
     /// Deletes attachments that no registration uses, uploaded before `before`.
     fn expire_unused_attachments(&self, before: i64) -> StorageResult<u64>;
 }

@@ -109,3 +109,100 @@ fn the_purge_command_runs() {
         "{text}"
     );
 }
+
+fn file_size(path: &std::path::Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+#[tokio::test]
+async fn a_purge_shrinks_the_file_and_empties_the_wal() {
+    let server = TestServer::start().await;
+    // Enough photos that their pages are most of the file.
+    for n in 0..6 {
+        let mut body = registration();
+        for (i, member) in body["members"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .enumerate()
+        {
+            member["photo"] = serde_json::json!(
+                server
+                    .upload_ok_for("photo", jpeg_photo(600 + n, 800 + i as u32))
+                    .await
+            );
+        }
+        body["members"][0]["identity_document"]["number"] = serde_json::json!(format!("DP{n:07}"));
+        body["focal_point"]["email"] = serde_json::json!(format!("fp{n}@example.pk"));
+        assert_eq!(server.register(&body).await.status(), 201);
+    }
+    let db = server.data_dir.path().join("accredit.sqlite3");
+    let wal = server.data_dir.path().join("accredit.sqlite3-wal");
+    // Everything in the database file, for a fair "before".
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let auto_vacuum: i64 = conn
+        .query_row("PRAGMA auto_vacuum", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(auto_vacuum, 2, "incremental auto_vacuum");
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    drop(conn);
+    let before = file_size(&db);
+
+    let storage = server.storage();
+    let events = events::demo();
+    let deletion = purge::deletion_date(&events[EVENT]);
+    let report = purge::run(
+        &storage,
+        &events,
+        deletion,
+        server.clock.now(),
+        Actor::Server,
+    )
+    .unwrap();
+    assert_eq!(report.events[0].1.registrations, 6);
+    let after = file_size(&db);
+    assert_eq!(file_size(&wal), 0, "the WAL is truncated (or gone)");
+    assert!(
+        after * 2 < before,
+        "the database file shrank: {before} bytes before, {after} after"
+    );
+}
+
+#[tokio::test]
+async fn an_event_removed_from_the_configuration_is_purged_after_a_month() {
+    let server = TestServer::start().await;
+    assert_eq!(server.register(&registration()).await.status(), 201);
+    server.token();
+    let storage = server.storage();
+    let events = events::Events::new();
+    let now = server.clock.now();
+
+    // A configuration without the event (a mistake, perhaps): kept a while.
+    let report = purge::run(
+        &storage,
+        &events,
+        test_today(),
+        now + 29 * 86_400,
+        Actor::Server,
+    )
+    .unwrap();
+    assert!(report.events.is_empty(), "{report:?}");
+    assert_eq!(storage.registrations(EVENT).unwrap().len(), 1);
+
+    let report = purge::run(
+        &storage,
+        &events,
+        test_today(),
+        now + 31 * 86_400,
+        Actor::Server,
+    )
+    .unwrap();
+    assert_eq!(report.events.len(), 1, "{report:?}");
+    assert_eq!(report.events[0].0, EVENT);
+    assert_eq!(report.events[0].1.registrations, 1);
+    assert_eq!(report.events[0].1.tokens, 1);
+    assert!(storage.registrations(EVENT).unwrap().is_empty());
+    assert!(storage.tokens(EVENT).unwrap().is_empty());
+    assert!(storage.stored_events().unwrap().is_empty());
+}
