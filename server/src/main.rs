@@ -1,6 +1,7 @@
 //! `accredit-server`: the command line around the library.
 
 use accredit_server::rate_limit::RateLimit;
+use accredit_server::security::{self, Actor};
 use accredit_server::storage::Storage;
 use accredit_server::storage::sqlite::Sqlite;
 use accredit_server::{Settings, auth, clock, cors, events, purge};
@@ -20,6 +21,34 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Append the security log (JSON lines: sign-in failures, exports,
+    /// downloads, decisions, tokens, purges) to this file, created 0600.
+    /// Without it the lines go to standard error with the rest.
+    #[arg(long, global = true, env = "ACCREDIT_SECURITY_LOG")]
+    security_log: Option<PathBuf>,
+}
+
+/// The general log (text, `RUST_LOG`) on standard error, and the security
+/// log as JSON lines, on its own layer and never in the general log.
+fn init_logging(security_log: Option<&Path>) -> Result<(), String> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::{EnvFilter, Layer};
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "accredit_server=info,tower_http=warn".into())
+        .add_directive(
+            format!("{}=off", accredit_server::security::TARGET)
+                .parse()
+                .map_err(|e| format!("{e}"))?,
+        );
+    let general = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_filter(filter);
+    tracing_subscriber::registry()
+        .with(general)
+        .with(accredit_server::security::layer(security_log)?)
+        .try_init()
+        .map_err(|e| e.to_string())
 }
 
 /// Where the data and the event configuration are (every command needs them).
@@ -134,6 +163,9 @@ enum TokenCommand {
         /// Who or what the token is for; shown in the audit trail.
         #[arg(long, default_value = "organiser")]
         label: String,
+        /// How long the token is valid: days (`90d`) or hours (`12h`).
+        #[arg(long, default_value = "90d", value_parser = auth::parse_lifetime)]
+        expires: i64,
     },
     /// List the tokens of every configured event (ids and labels; the
     /// tokens themselves are never stored).
@@ -161,14 +193,12 @@ fn main() -> ExitCode {
 }
 
 async fn run() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "accredit_server=info,tower_http=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let result = match Cli::parse().command {
+    let cli = Cli::parse();
+    if let Err(e) = init_logging(cli.security_log.as_deref()) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    let result = match cli.command {
         Command::Serve {
             common,
             addr,
@@ -206,8 +236,9 @@ async fn run() -> ExitCode {
                     common,
                     event,
                     label,
+                    expires,
                 },
-        } => create_token(&common, &event, &label),
+        } => create_token(&common, &event, &label, expires),
         Command::Token {
             command: TokenCommand::List { common },
         } => list_tokens(&common),
@@ -226,18 +257,25 @@ async fn run() -> ExitCode {
 }
 
 fn list_tokens(common: &Common) -> Result<(), String> {
-    let events = common.events(&common.clock())?;
+    let clock = common.clock();
+    let events = common.events(&clock)?;
     let storage = Sqlite::open(&common.data_dir)?;
-    println!("id\tevent\tcreated\tlabel");
+    println!("id\tevent\tcreated\texpires\tlabel");
     for event in events.keys() {
         let mut tokens = storage.tokens(event).map_err(|e| e.to_string())?;
         tokens.sort_by_key(|t| t.created_at);
         for t in tokens {
+            let expired = if t.expires_at <= clock.now() {
+                " (expired)"
+            } else {
+                ""
+            };
             println!(
-                "{}\t{}\t{}\t{}",
+                "{}\t{}\t{}\t{}{expired}\t{}",
                 t.id,
                 t.event,
                 clock::rfc3339(t.created_at),
+                clock::rfc3339(t.expires_at),
                 t.label
             );
         }
@@ -246,8 +284,18 @@ fn list_tokens(common: &Common) -> Result<(), String> {
 }
 
 fn revoke_token(common: &Common, id: &str) -> Result<(), String> {
+    let events = common.events(&common.clock())?;
     let storage = Sqlite::open(&common.data_dir)?;
+    // The token's event, for the security log.
+    let mut event = String::new();
+    for name in events.keys() {
+        let tokens = storage.tokens(name).map_err(|e| e.to_string())?;
+        if tokens.iter().any(|t| t.id == id) {
+            event.clone_from(name);
+        }
+    }
     if storage.revoke_token(id).map_err(|e| e.to_string())? {
+        security::token_revoked(&event, id, Actor::CommandLine);
         eprintln!("Revoked token {id}; requests with it are refused from now on.");
         Ok(())
     } else {
@@ -283,7 +331,12 @@ async fn serve(addr: SocketAddr, settings: Settings) -> Result<(), String> {
         .map_err(|e| format!("server error: {e}"))
 }
 
-fn create_token(common: &Common, event: &str, label: &str) -> Result<(), String> {
+fn create_token(
+    common: &Common,
+    event: &str,
+    label: &str,
+    lifetime_secs: i64,
+) -> Result<(), String> {
     let clock = common.clock();
     let events = common.events(&clock)?;
     if !events.contains_key(event) {
@@ -294,11 +347,14 @@ fn create_token(common: &Common, event: &str, label: &str) -> Result<(), String>
         ));
     }
     let storage = Sqlite::open(&common.data_dir)?;
-    let (secret, record) = auth::new_token(event, label, clock.now());
+    let (secret, record) = auth::new_token(event, label, clock.now(), lifetime_secs);
     storage.insert_token(&record).map_err(|e| e.to_string())?;
+    security::token_created(event, &record.id, Actor::CommandLine, record.expires_at);
     eprintln!(
-        "Created token {} (\"{label}\") for {event}. It is shown only once; keep it secret.",
-        record.id
+        "Created token {} (\"{label}\") for {event}, valid until {}. It is shown only once; \
+         keep it secret.",
+        record.id,
+        clock::rfc3339(record.expires_at)
     );
     println!("{secret}");
     Ok(())
@@ -308,12 +364,23 @@ fn run_purge(common: &Common) -> Result<(), String> {
     let clock = common.clock();
     let events = common.events(&clock)?;
     let storage = Sqlite::open(&common.data_dir)?;
-    let report =
-        purge::run(&storage, &events, clock.today(), clock.now()).map_err(|e| e.to_string())?;
+    let report = purge::run(
+        &storage,
+        &events,
+        clock.today(),
+        clock.now(),
+        Actor::CommandLine,
+    )
+    .map_err(|e| e.to_string())?;
     for (event, deleted) in &report.events {
+        let why = if events.contains_key(event) {
+            "retention period over"
+        } else {
+            "no longer configured"
+        };
         println!(
-            "{event}: retention period over; deleted {} registrations and {} attachments",
-            deleted.registrations, deleted.attachments
+            "{event}: {why}; deleted {} registrations, {} attachments and {} organiser tokens",
+            deleted.registrations, deleted.attachments, deleted.tokens
         );
     }
     println!("unused attachments deleted: {}", report.expired_attachments);

@@ -86,18 +86,9 @@ impl Limiter {
     }
 
     /// Takes one request from the client's bucket; `Err(seconds)` to wait
-    /// when it is empty.
+    /// when it is empty. Refill, test and take happen under one lock, so
+    /// concurrent callers never take more than the bucket holds.
     pub fn take(&self, client: IpAddr) -> Result<(), u64> {
-        self.with_bucket(client, true)
-    }
-
-    /// Whether the client's bucket has a request left, without taking it
-    /// (failed logins are counted only once they have failed).
-    pub fn check(&self, client: IpAddr) -> Result<(), u64> {
-        self.with_bucket(client, false)
-    }
-
-    fn with_bucket(&self, client: IpAddr, take: bool) -> Result<(), u64> {
         let RateLimit::PerMinute(n) = self.limit else {
             return Ok(());
         };
@@ -118,9 +109,7 @@ impl Limiter {
         bucket.tokens = (bucket.tokens + elapsed * per_sec).min(capacity);
         bucket.updated = now;
         if bucket.tokens >= 1.0 {
-            if take {
-                bucket.tokens -= 1.0;
-            }
+            bucket.tokens -= 1.0;
             Ok(())
         } else {
             Err(((1.0 - bucket.tokens) / per_sec).ceil().max(1.0) as u64)

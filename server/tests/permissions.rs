@@ -30,6 +30,30 @@ async fn the_database_and_its_folders_are_private_even_with_an_open_umask() {
     let server = TestServer::with(move |s| s.data_dir = settings_dir).await;
     server.upload_ok(png_photo(600, 800)).await;
     server.upload_ok(pdf()).await;
+    // The confirmation goes to the outbox folder as an .eml file.
+    assert_eq!(server.register(&registration()).await.status(), 201);
+    let outbox = data.join("outbox");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let message = loop {
+        let found = std::fs::read_dir(&outbox)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|x| x == "eml"));
+        if let Some(path) = found {
+            break path;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no .eml file in the outbox within 20 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(mode(&message), 0o600, "{}", message.display());
+    let text = std::fs::read_to_string(&message).unwrap();
+    assert!(
+        text.contains("a.khan@example.pk"),
+        "the whole message: {text}"
+    );
 
     assert_eq!(mode(&data), 0o700, "the data folder");
     assert_eq!(mode(&data.join("outbox")), 0o700, "the outbox folder");

@@ -100,11 +100,13 @@ pub async fn download(
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     state.event(&event_id)?;
-    auth::organiser(&state, &headers, client, &event_id).await?;
+    let organiser = auth::organiser(&state, &headers, client, &event_id).await?;
+    let event = event_id.clone();
     let attachment = storage::run(&state.storage, move |s| s.attachment(&event_id, &id))
         .await
         .map_err(storage_problem)?
         .ok_or_else(|| Problem::not_found("attachment.unknown", "There is no such attachment."))?;
+    crate::security::attachment_download(&event, &organiser.token_id, client, &attachment.id);
     let extension = Kind::from_media_type(&attachment.media_type).map_or("bin", Kind::extension);
     let mut response = attachment.data.into_response();
     let h = response.headers_mut();

@@ -78,51 +78,56 @@ async fn run(
     what: What,
     format: Format,
 ) -> Result<Response, Problem> {
-    authorise(&state, &event_id, &headers, client).await?;
+    let organiser = authorise(&state, &event_id, &headers, client).await?;
     let filter = Filter::parse(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(|d| Problem::bad_request("query.invalid", d))?;
     let event = state.event(&event_id)?.clone();
     let storage = state.storage.clone();
     let id = event_id.clone();
-    let rendered = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, Problem> {
-        let rows = storage.registrations(&id).map_err(storage_problem)?;
-        let mut delegations = Vec::with_capacity(rows.len());
-        for stored in rows {
-            let loaded = Loaded::parse(stored).map_err(Problem::internal)?;
-            // Withdrawn delegations are never exported, whatever the filter.
-            if loaded.status.is_active()
-                && filter.matches_amended(loaded.amended)
-                && filter.matches(loaded.status, &loaded.reference, &loaded.registration)
-            {
-                delegations.push(loaded);
+    let (rendered, count) =
+        tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, usize), Problem> {
+            let rows = storage.registrations(&id).map_err(storage_problem)?;
+            let mut delegations = Vec::with_capacity(rows.len());
+            for stored in rows {
+                let loaded = Loaded::parse(stored).map_err(Problem::internal)?;
+                // Withdrawn delegations are never exported, whatever the filter.
+                if loaded.status.is_active()
+                    && filter.matches_amended(loaded.amended)
+                    && filter.matches(loaded.status, &loaded.reference, &loaded.registration)
+                {
+                    delegations.push(loaded);
+                }
             }
-        }
-        order::sort_delegations(&mut delegations);
-        let participants = Participants {
-            event: &event,
-            delegations: &delegations,
-            category: filter.category.as_deref(),
-        };
-        let delegation_rows = Delegations(&delegations);
-        let (rows, sheet): (&dyn Rows, &str) = match what {
-            What::Participants => (&participants, "Participants"),
-            What::Delegations => (&delegation_rows, "Delegations"),
-        };
-        let rendered = match format {
-            Format::Csv => export::csv::write(rows),
-            Format::Json => export::json::write(rows),
-            Format::Xlsx => export::xlsx::write(rows, sheet).map_err(Problem::internal)?,
-        };
-        drop(delegations);
-        crate::memory::release_free_memory();
-        Ok(rendered)
-    })
-    .await
-    .map_err(|e| storage_problem(StorageError::Other(e.to_string())))??;
+            order::sort_delegations(&mut delegations);
+            let participants = Participants {
+                event: &event,
+                delegations: &delegations,
+                category: filter.category.as_deref(),
+            };
+            let delegation_rows = Delegations(&delegations);
+            let (rows, sheet): (&dyn Rows, &str) = match what {
+                What::Participants => (&participants, "Participants"),
+                What::Delegations => (&delegation_rows, "Delegations"),
+            };
+            let mut count = 0;
+            rows.for_each(&mut |_| count += 1);
+            let rendered = match format {
+                Format::Csv => export::csv::write(rows).map_err(Problem::internal)?,
+                Format::Json => export::json::write(rows),
+                Format::Xlsx => export::xlsx::write(rows, sheet).map_err(Problem::internal)?,
+            };
+            drop(delegations);
+            crate::memory::release_free_memory();
+            Ok((rendered, count))
+        })
+        .await
+        .map_err(|e| storage_problem(StorageError::Other(e.to_string())))??;
     let name = match what {
         What::Participants => "participants",
         What::Delegations => "delegations",
     };
+    let what = format!("{name}.{}", format.extension());
+    crate::security::export(&event_id, &organiser.token_id, client, &what, count);
     let filename = format!(
         "{event_id}-{name}-{}.{}",
         state.clock.today(),

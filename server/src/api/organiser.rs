@@ -48,7 +48,7 @@ pub async fn list(
     ClientIp(client): ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    authorise(&state, &event, &headers, client).await?;
+    let organiser = authorise(&state, &event, &headers, client).await?;
     // `include=registration` adds each stored payload, so the organiser view
     // gets everything it filters, counts and prints in one request.
     let with_payload = match query.remove("include").as_deref().map(str::trim) {
@@ -63,7 +63,8 @@ pub async fn list(
     };
     let filter = Filter::parse(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(|d| Problem::bad_request("query.invalid", d))?;
-    let rows = storage::run(&state.storage, move |s| s.registrations(&event))
+    let id = event.clone();
+    let rows = storage::run(&state.storage, move |s| s.registrations(&id))
         .await
         .map_err(storage_problem)?;
     let mut summaries = Vec::new();
@@ -74,6 +75,17 @@ pub async fn list(
         {
             summaries.push(summary(loaded, with_payload));
         }
+    }
+    // With the payloads, the list is an export of every field (what the
+    // organiser view loads), and is logged as one.
+    if with_payload {
+        crate::security::export(
+            &event,
+            &organiser.token_id,
+            client,
+            "registrations?include=registration",
+            summaries.len(),
+        );
     }
     Ok(Json(RegistrationList {
         total: summaries.len(),
@@ -300,7 +312,7 @@ pub async fn change_status(
         registration_id: id.clone(),
         to: decision.status,
         note,
-        actor_token: organiser.token_id,
+        actor_token: organiser.token_id.clone(),
         actor_label: organiser.label,
         at: state.clock.now(),
         expected_version: decision.version,
@@ -311,7 +323,14 @@ pub async fn change_status(
         .map_err(storage_problem)?;
     match outcome {
         ChangeOutcome::Changed(entry) => {
-            tracing::info!(%event, %id, from = entry.from.as_str(), to = entry.to.as_str(), by = %entry.actor_token, "status changed");
+            crate::security::status_changed(
+                &event,
+                &organiser.token_id,
+                client,
+                &id,
+                entry.from.as_str(),
+                entry.to.as_str(),
+            );
             state.outbox.wake();
             let (stored, detail) = load_detail(&state, &event, &id).await?;
             Ok(my_registration::with_etag(

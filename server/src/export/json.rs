@@ -32,6 +32,7 @@ impl serde::Serialize for Row<'_> {
                 Cell::Text(text) => map.serialize_entry(name, text)?,
                 Cell::Bool(b) => map.serialize_entry(name, b)?,
                 Cell::List(items) => map.serialize_entry(name, items)?,
+                Cell::Date(_) | Cell::Timestamp(_) => map.serialize_entry(name, &cell.text())?,
             }
         }
         map.end()

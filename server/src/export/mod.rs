@@ -54,16 +54,24 @@ pub enum Cell {
     Text(String),
     Bool(bool),
     List(Vec<String>),
+    /// A calendar day; a date cell in workbooks, `YYYY-MM-DD` as text.
+    Date(Date),
+    /// A moment (Unix seconds, UTC); a date-time cell in workbooks,
+    /// RFC 3339 as text.
+    Timestamp(i64),
 }
 
 impl Cell {
-    /// The cell as spreadsheet text: `yes`/`no`, lists joined with `; `.
+    /// The cell as spreadsheet text: `yes`/`no`, lists joined with `; `,
+    /// dates `YYYY-MM-DD`, moments RFC 3339.
     pub fn text(&self) -> Cow<'_, str> {
         match self {
             Cell::Text(text) => Cow::Borrowed(text),
             Cell::Bool(true) => Cow::Borrowed("yes"),
             Cell::Bool(false) => Cow::Borrowed("no"),
             Cell::List(items) => Cow::Owned(items.join("; ")),
+            Cell::Date(date) => Cow::Owned(date.to_string()),
+            Cell::Timestamp(secs) => Cow::Owned(clock::rfc3339(*secs)),
         }
     }
 }
@@ -73,7 +81,7 @@ fn text(value: impl Into<String>) -> Cell {
 }
 
 fn date(value: Option<Date>) -> Cell {
-    Cell::Text(value.map(|d| d.to_string()).unwrap_or_default())
+    value.map_or_else(|| Cell::Text(String::new()), Cell::Date)
 }
 
 fn opt(value: Option<&str>) -> Cell {
@@ -211,7 +219,7 @@ fn participant_row(event: &EventConfig, loaded: &Loaded, m: &Member) -> Vec<Cell
         text(&m.dietary),
         text(&m.accessibility),
         text(&loaded.id),
-        text(clock::rfc3339(loaded.created_at)),
+        Cell::Timestamp(loaded.created_at),
     ]
 }
 
@@ -280,7 +288,7 @@ fn delegation_row(loaded: &Loaded) -> Vec<Cell> {
         opt(d.credentials_letter.as_deref()),
         text(&r.language),
         text(&loaded.id),
-        text(clock::rfc3339(loaded.created_at)),
-        text(clock::rfc3339(loaded.updated_at)),
+        Cell::Timestamp(loaded.created_at),
+        Cell::Timestamp(loaded.updated_at),
     ]
 }

@@ -5,13 +5,13 @@
 //! `smtps://host:port` (TLS from the first byte), with credentials as
 //! `user:password@` in the URL. Without one, every message is written as an
 //! `.eml` file under `{data-dir}/outbox/`, so a demo or a development
-//! server shows exactly what would have been sent.
+//! server shows exactly what would have been sent. The files hold names
+//! and addresses, so they are written 0600 (whatever the umask), named
+//! after the message's id: a message delivered twice is one file.
 
 use crate::storage::NewMessage;
 use lettre::message::{Mailbox, MultiPart};
-use lettre::{
-    Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-};
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -22,7 +22,7 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(PathBuf, AsyncFileTransport<Tokio1Executor>),
+    Files(PathBuf),
 }
 
 /// Why a delivery failed, and whether trying again can help.
@@ -41,7 +41,7 @@ impl Transport {
                 let dir = data_dir.join("outbox");
                 crate::private_files::folder(&dir)
                     .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-                Ok(Transport::Files(dir.clone(), AsyncFileTransport::new(dir)))
+                Ok(Transport::Files(dir))
             }
         }
     }
@@ -54,22 +54,43 @@ impl Transport {
                 permanent: e.is_permanent(),
                 text: e.to_string(),
             }),
-            Transport::Files(_, files) => {
-                files.send(email).await.map(drop).map_err(|e| SendError {
+            Transport::Files(dir) => write_file(dir, &message.id, &email.formatted())
+                .await
+                .map_err(|e| SendError {
                     permanent: false,
-                    text: e.to_string(),
-                })
-            }
+                    text: format!("cannot write to {}: {e}", dir.display()),
+                }),
         }
     }
 
     /// Where `.eml` files go, for the files transport.
     pub fn folder(&self) -> Option<&Path> {
         match self {
-            Transport::Files(dir, _) => Some(dir),
+            Transport::Files(dir) => Some(dir),
             Transport::Smtp(_) => None,
         }
     }
+}
+
+/// Writes `{dir}/{id}.eml`, created 0600: first under a temporary name,
+/// then renamed, so a reader of the folder never sees half a message.
+async fn write_file(dir: &Path, id: &str, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    // Ids are the server's own; anything else in one is no file name.
+    let name: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .collect();
+    let partial = dir.join(format!(".{name}.eml.partial"));
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(&partial).await?;
+    file.write_all(bytes).await?;
+    file.sync_all().await?;
+    drop(file);
+    tokio::fs::rename(&partial, dir.join(format!("{name}.eml"))).await
 }
 
 fn smtp(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {

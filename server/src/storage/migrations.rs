@@ -116,6 +116,13 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX outbox_due ON outbox (next_attempt_at)
         WHERE sent_at IS NULL AND failed_at IS NULL;
     ",
+    // 3: organiser tokens expire. Tokens created before expiries existed
+    // get the default lifetime (90 days) from their creation, so an old,
+    // forgotten token stops working rather than living for ever.
+    r"
+    ALTER TABLE tokens ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+    UPDATE tokens SET expires_at = created_at + 90 * 86400;
+    ",
 ];
 
 /// Brings the database to the latest version. Refuses a database written

@@ -285,6 +285,8 @@ pub struct TokenRecord {
     pub label: String,
     pub hash: [u8; 32],
     pub created_at: i64,
+    /// Unix seconds from which the token is refused.
+    pub expires_at: i64,
 }
 
 /// What a purge deleted.
@@ -292,6 +294,7 @@ pub struct TokenRecord {
 pub struct Deleted {
     pub registrations: u64,
     pub attachments: u64,
+    pub tokens: u64,
 }
 
 pub trait Storage: Send + Sync + 'static {
@@ -362,8 +365,12 @@ pub trait Storage: Send + Sync + 'static {
     ) -> StorageResult<()>;
     /// The messages of a registration, oldest first.
     fn messages(&self, event: &str, id: &str) -> StorageResult<Vec<OutboxMessage>>;
-    /// Deletes every registration, attachment and idempotency record of the event.
+    /// Deletes every registration, attachment, idempotency record and
+    /// organiser token of the event.
     fn purge_event(&self, event: &str) -> StorageResult<Deleted>;
+    /// Every event that has data stored (registrations, attachments or
+    /// organiser tokens), with the Unix time of its newest record.
+    fn stored_events(&self) -> StorageResult<Vec<(String, i64)>>;
     /// Deletes attachments that no registration uses, uploaded before `before`.
     fn expire_unused_attachments(&self, before: i64) -> StorageResult<u64>;
 }

@@ -48,8 +48,10 @@ pub struct Sqlite {
 
 enum Request {
     Write(Box<dyn Job>),
-    /// Runs `PRAGMA wal_checkpoint(TRUNCATE)` after the writes before it.
-    Checkpoint(SyncSender<()>),
+    /// Returns freed pages to the file system (`incremental_vacuum`) and
+    /// runs `PRAGMA wal_checkpoint(TRUNCATE)` after the writes before it,
+    /// until it truncates; answers whether it did.
+    Checkpoint(SyncSender<bool>),
 }
 
 /// One caller's write, as the writer thread sees it.
@@ -110,17 +112,56 @@ fn run_writer(conn: Connection, requests: Receiver<Request>) {
                 Request::Write(job) => jobs.push(job),
                 Request::Checkpoint(done) => {
                     commit_batch(&conn, std::mem::take(&mut jobs));
-                    if let Err(e) =
-                        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-                    {
-                        tracing::warn!("checkpoint failed: {e}");
+                    if let Err(e) = incremental_vacuum(&conn) {
+                        tracing::warn!("incremental vacuum failed: {e}");
                     }
-                    let _ = done.send(());
+                    let _ = done.send(checkpoint_until_truncated(&conn));
                 }
             }
         }
         commit_batch(&conn, jobs);
     }
+}
+
+/// Gives every free page back to the file system. The pragma frees one
+/// page per step, so it is stepped to the end (`execute_batch` would step
+/// it once).
+fn incremental_vacuum(conn: &Connection) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare("PRAGMA incremental_vacuum")?;
+    let mut rows = stmt.query([])?;
+    while rows.next()?.is_some() {}
+    Ok(())
+}
+
+/// Attempts of `wal_checkpoint(TRUNCATE)`, 10 ms apart at first and twice
+/// as long each time (about 10 s in all).
+const CHECKPOINT_ATTEMPTS: u32 = 10;
+
+/// Copies the WAL into the database and truncates it to 0 bytes. A reader
+/// in the middle of a transaction (another process, or one of the pool)
+/// keeps old frames alive and the checkpoint reports "busy"; it is tried
+/// again, with back-off, until it truncates or the attempts are spent.
+/// Whether it truncated.
+fn checkpoint_until_truncated(conn: &Connection) -> bool {
+    let mut pause = std::time::Duration::from_millis(10);
+    for attempt in 1..=CHECKPOINT_ATTEMPTS {
+        match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+            row.get::<_, i64>(0)
+        }) {
+            Ok(0) => return true,
+            Ok(_) => tracing::debug!(attempt, "checkpoint busy; trying again"),
+            Err(e) => tracing::warn!(attempt, "checkpoint failed: {e}"),
+        }
+        if attempt < CHECKPOINT_ATTEMPTS {
+            std::thread::sleep(pause);
+            pause *= 2;
+        }
+    }
+    tracing::warn!(
+        "the WAL could not be truncated after {CHECKPOINT_ATTEMPTS} attempts; \
+         deleted data may remain in it until the next checkpoint"
+    );
+    false
 }
 
 /// Runs the jobs in one transaction, each in a savepoint, and answers them.
@@ -171,6 +212,23 @@ pub fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
+/// Makes the database give pages freed by deletions back to the file
+/// system on `PRAGMA incremental_vacuum` (run after each purge), so a purge
+/// shrinks the file. A new database takes the setting before its first
+/// table; an existing one is rebuilt once by `VACUUM` to switch.
+fn incremental_auto_vacuum(conn: &Connection) -> rusqlite::Result<()> {
+    const INCREMENTAL: i64 = 2;
+    let mode = |conn: &Connection| conn.query_row("PRAGMA auto_vacuum", [], |r| r.get::<_, i64>(0));
+    if mode(conn)? == INCREMENTAL {
+        return Ok(());
+    }
+    conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL")?;
+    if mode(conn)? != INCREMENTAL {
+        conn.execute_batch("VACUUM")?;
+    }
+    Ok(())
+}
+
 impl Sqlite {
     /// Opens (creating if needed) `data_dir/accredit.sqlite3` and migrates it.
     pub fn open(data_dir: &Path) -> Result<Sqlite, String> {
@@ -181,6 +239,7 @@ impl Sqlite {
             .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
         let mut writer =
             open_connection(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        incremental_auto_vacuum(&writer).map_err(|e| format!("{}: {e}", path.display()))?;
         migrations::migrate(&mut writer).map_err(|e| format!("{}: {e}", path.display()))?;
         let (requests, queue) = mpsc::channel();
         let writer_thread = std::thread::Builder::new()
@@ -900,8 +959,16 @@ impl Storage for Sqlite {
         let token = token.clone();
         self.write(move |tx| {
             tx.execute(
-                "INSERT INTO tokens (id, event, label, hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![token.id, token.event, token.label, &token.hash[..], token.created_at],
+                "INSERT INTO tokens (id, event, label, hash, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    token.id,
+                    token.event,
+                    token.label,
+                    &token.hash[..],
+                    token.created_at,
+                    token.expires_at
+                ],
             )?;
             Ok(())
         })
@@ -910,7 +977,7 @@ impl Storage for Sqlite {
     fn tokens(&self, event: &str) -> StorageResult<Vec<TokenRecord>> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT id, event, label, hash, created_at FROM tokens WHERE event = ?1",
+                "SELECT id, event, label, hash, created_at, expires_at FROM tokens WHERE event = ?1",
             )?;
             let rows = stmt.query_map([event], |row| {
                 Ok(TokenRecord {
@@ -919,6 +986,7 @@ impl Storage for Sqlite {
                     label: row.get(2)?,
                     hash: hash_of(row.get(3)?)?,
                     created_at: row.get(4)?,
+                    expires_at: row.get(5)?,
                 })
             })?;
             rows.collect()
@@ -936,18 +1004,37 @@ impl Storage for Sqlite {
             let event = event.as_str();
             let attachments = tx.execute("DELETE FROM attachments WHERE event = ?1", [event])?;
             tx.execute("DELETE FROM idempotency WHERE event = ?1", [event])?;
+            // An event's organiser tokens give access to nothing once its
+            // data is gone; a token left behind would open the event again
+            // if it were ever configured anew.
+            let tokens = tx.execute("DELETE FROM tokens WHERE event = ?1", [event])?;
             // The audit trail goes with its registrations (ON DELETE CASCADE).
             let registrations =
                 tx.execute("DELETE FROM registrations WHERE event = ?1", [event])?;
             Ok(Deleted {
                 registrations: registrations as u64,
                 attachments: attachments as u64,
+                tokens: tokens as u64,
             })
         })?;
         if deleted != Deleted::default() {
             self.checkpoint();
         }
         Ok(deleted)
+    }
+
+    fn stored_events(&self) -> StorageResult<Vec<(String, i64)>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT event, MAX(at) FROM (
+                     SELECT event, updated_at AS at FROM registrations
+                     UNION ALL SELECT event, created_at FROM attachments
+                     UNION ALL SELECT event, created_at FROM tokens
+                 ) GROUP BY event ORDER BY event",
+            )?;
+            let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            rows.collect()
+        })
     }
 
     fn expire_unused_attachments(&self, before: i64) -> StorageResult<u64> {
@@ -965,15 +1052,17 @@ impl Storage for Sqlite {
 }
 
 impl Sqlite {
-    /// Copies the WAL into the database file and truncates it, so deleted
-    /// data (overwritten in the file by `secure_delete`) does not live on
-    /// in old WAL frames either.
-    fn checkpoint(&self) {
+    /// Gives the freed pages back to the file system and copies the WAL
+    /// into the database file and truncates it, so deleted data
+    /// (overwritten in the file by `secure_delete`) does not live on in old
+    /// WAL frames either. Whether the WAL was truncated.
+    pub fn checkpoint(&self) -> bool {
         let (done, wait) = mpsc::sync_channel(1);
-        if let Some(writer) = &self.writer
-            && writer.send(Request::Checkpoint(done)).is_ok()
-        {
-            let _ = wait.recv();
+        match &self.writer {
+            Some(writer) if writer.send(Request::Checkpoint(done)).is_ok() => {
+                wait.recv().unwrap_or(false)
+            }
+            _ => false,
         }
     }
 }
@@ -1000,6 +1089,7 @@ mod tests {
             label: "desk".into(),
             hash: [hash; 32],
             created_at: 0,
+            expires_at: 86_400,
         }
     }
 

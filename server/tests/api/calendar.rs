@@ -95,7 +95,7 @@ async fn the_purge_command_keeps_personal_data_until_the_deletion_date() {
     let on = purge("2027-07-21");
     assert!(
         on.contains(
-            "islamabad-tip-som: retention period over; deleted 1 registrations and 0 attachments"
+            "islamabad-tip-som: retention period over; deleted 1 registrations, 0 attachments and 0 organiser tokens"
         ),
         "{on}"
     );

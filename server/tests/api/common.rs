@@ -123,7 +123,12 @@ impl TestServer {
 
     pub fn token_for(&self, event: &str) -> String {
         let storage = Sqlite::open(self.data_dir.path()).unwrap();
-        let (secret, record) = auth::new_token(event, "test desk", 0);
+        let (secret, record) = auth::new_token(
+            event,
+            "test desk",
+            self.clock.now(),
+            auth::DEFAULT_LIFETIME_SECS,
+        );
         storage.insert_token(&record).unwrap();
         secret
     }

@@ -3,8 +3,9 @@
 
 use crate::common::*;
 use accredit_test_support::csv_records;
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use serde_json::{Value, json};
-use std::io::Read;
+use std::io::{Cursor, Read};
 
 /// Delegations registered in scrambled order, with formula-like values.
 async fn conference() -> (TestServer, String) {
@@ -192,37 +193,207 @@ async fn json_and_xlsx_carry_the_same_rows() {
         response.headers()["content-type"],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
-    let bytes = response.bytes().await.unwrap();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    for part in [
-        "[Content_Types].xml",
-        "_rels/.rels",
-        "xl/workbook.xml",
-        "xl/_rels/workbook.xml.rels",
-        "xl/styles.xml",
-    ] {
-        assert!(archive.by_name(part).is_ok(), "{part}");
+    let bytes = response.bytes().await.unwrap().to_vec();
+
+    // The workbook read back by calamine, not by the writer.
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    let range = workbook.worksheet_range("Participants").unwrap();
+    let cells: Vec<&[Data]> = range.rows().collect();
+    assert_eq!(cells.len(), 13, "a header and 12 participants");
+    let at = |name: &str| rows_header_index(cells[0], name);
+    let turkish_adviser = cells[6];
+    assert_eq!(
+        turkish_adviser[at("phone")],
+        Data::String("+90 312 555 0000".into()),
+        "a phone number stays a string, as typed"
+    );
+    assert_eq!(
+        turkish_adviser[at("dietary")],
+        Data::String("=HYPERLINK(\"http://evil.example\",\"click\")".into()),
+        "a formula-like value is a string, not a formula"
+    );
+    assert_eq!(
+        turkish_adviser[at("country")],
+        Data::String("Türkiye".into())
+    );
+    for (name, serial) in [("date_of_birth", 25689.0), ("document_expires_on", 47514.0)] {
+        match &turkish_adviser[at(name)] {
+            Data::DateTime(date) => {
+                assert_eq!(date.as_f64(), serial, "{name}: 1970-05-01 / 2030-01-31")
+            }
+            other => panic!("{name} is not a date cell: {other:?}"),
+        }
     }
-    let mut sheet = String::new();
-    archive
-        .by_name("xl/worksheets/sheet1.xml")
-        .unwrap()
-        .read_to_string(&mut sheet)
-        .unwrap();
+    assert!(
+        matches!(turkish_adviser[at("registered_at")], Data::DateTime(_)),
+        "registered_at is a date-time cell"
+    );
+    let formulas = workbook.worksheet_formula("Participants").unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no cell holds a formula"
+    );
+
+    // What calamine does not report: the sheet's view, filter and styles.
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        archive
+            .by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let sheet = part("xl/worksheets/sheet1.xml");
+    let styles = part("xl/styles.xml");
+    assert!(
+        sheet.contains(
+            r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
+        ),
+        "the header row is frozen: {sheet:.600}"
+    );
+    assert!(
+        sheet.contains(r#"<autoFilter ref="A1:AF13"/>"#),
+        "an autofilter over the table"
+    );
+    assert!(
+        sheet.contains("<cols>") && sheet.contains("customWidth=\"1\""),
+        "column widths"
+    );
     assert!(
         !sheet.contains("<f>") && !sheet.contains("<f "),
         "no formulas"
     );
+    // The header cells' style has a bold font; the guarded cells' style a
+    // quote prefix.
+    let header_style = style_of(&sheet, "A1");
+    let xfs = cell_xfs(&styles);
+    let font = attribute(&xfs[header_style], "fontId").unwrap();
     assert!(
-        !sheet.contains("t=\"n\"") && !sheet.contains("<v>"),
-        "no numbers"
+        nth_font(&styles, font.parse().unwrap()).contains("<b/>"),
+        "the header is bold: {styles}"
     );
-    assert_eq!(sheet.matches("<row ").count(), 13);
+    let phone_column = column_letter(at("phone"));
+    let guarded_style = style_of(&sheet, &format!("{phone_column}7"));
     assert!(
-        sheet.contains(r#"t="inlineStr" s="1"><is><t xml:space="preserve">+90 312 555 0000</t>"#)
+        xfs[guarded_style].contains(r#"quotePrefix="1""#),
+        "a value that starts like a formula has the quote prefix: {}",
+        xfs[guarded_style]
     );
-    assert!(sheet.contains("=HYPERLINK(&quot;http://evil.example&quot;,&quot;click&quot;)"));
-    assert!(sheet.contains("Türkiye"));
+}
+
+fn rows_header_index(header: &[Data], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == &Data::String(name.into()))
+        .unwrap_or_else(|| panic!("no column {name}"))
+}
+
+/// `0` → `A`, `26` → `AA`.
+fn column_letter(index: usize) -> String {
+    if index < 26 {
+        ((b'A' + index as u8) as char).to_string()
+    } else {
+        format!(
+            "{}{}",
+            column_letter(index / 26 - 1),
+            (b'A' + (index % 26) as u8) as char
+        )
+    }
+}
+
+/// The style index (`s="…"`) of cell `reference` in the sheet XML.
+fn style_of(sheet: &str, reference: &str) -> usize {
+    let start = sheet
+        .find(&format!(r#"<c r="{reference}""#))
+        .unwrap_or_else(|| panic!("no cell {reference}"));
+    let cell = &sheet[start..start + sheet[start..].find('>').unwrap()];
+    attribute(cell, "s").map_or(0, |s| s.parse().unwrap())
+}
+
+fn attribute<'a>(element: &'a str, name: &str) -> Option<&'a str> {
+    let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(&element[start..start + element[start..].find('"')?])
+}
+
+fn section<'a>(xml: &'a str, name: &str) -> &'a str {
+    let start = xml.find(&format!("<{name}")).unwrap();
+    let end = xml.find(&format!("</{name}>")).unwrap();
+    &xml[start..end]
+}
+
+/// The `<xf …>` elements of `cellXfs`, in order (a cell's `s` indexes them).
+fn cell_xfs(styles: &str) -> Vec<String> {
+    section(styles, "cellXfs")
+        .split("<xf ")
+        .skip(1)
+        .map(|xf| format!("<xf {xf}"))
+        .collect()
+}
+
+fn nth_font(styles: &str, n: usize) -> String {
+    section(styles, "fonts")
+        .split("<font")
+        .skip(2)
+        .nth(n)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A CSV export read with `delimiter`, every record kept whatever its
+/// number of fields (a `;` reader of a `,` file sees odd records).
+fn read_with(text: &str, delimiter: u8) -> Vec<Vec<String>> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|record| record.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn csv_is_safe_read_with_a_comma_and_with_a_semicolon_as_separator() {
+    let server = TestServer::start().await;
+    let token = server.token();
+    let attack = "Adviser;=HYPERLINK(\"http://x\")";
+    let mut ngo = registration();
+    ngo["delegation"] = json!({"kind": "ngo", "country": null, "organisation": "Aware;+Girls"});
+    ngo["members"][0]["category"] = json!("observer");
+    ngo["members"][0]["function"] = json!(attack);
+    ngo["members"][0]["institution"] = json!("Ministry;@SUM(A1:A9)");
+    ngo["members"][0]["dietary"] = json!("none;-2+3");
+    ngo["members"][0]["accessibility"] = json!("ramp\n=1+1;\"=2+2\";");
+    let response = server.register(&ngo).await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    for path in ["/exports/participants.csv", "/exports/delegations.csv"] {
+        let text = server.get_as(&token, path).await.text().await.unwrap();
+        for delimiter in [b',', b';'] {
+            let records = read_with(&text, delimiter);
+            assert!(records.len() >= 2, "{path}: {text}");
+            for field in records.iter().flatten() {
+                assert!(
+                    !field.starts_with(['=', '+', '-', '@']),
+                    "{path} read with {:?}: a field starts like a formula: {field:?}\n{text}",
+                    delimiter as char
+                );
+            }
+        }
+        // Read with the separator it was written with, every value is whole.
+        let records = read_with(&text, b',');
+        assert_eq!(records.len(), 2, "{path}");
+        if path.contains("participants") {
+            assert_eq!(
+                column(&records, "function"),
+                ["Adviser;'=HYPERLINK(\"http://x\")"]
+            );
+            assert_eq!(column(&records, "dietary"), ["none;'-2+3"]);
+        }
+        assert_eq!(column(&records, "organisation"), ["Aware;'+Girls"]);
+    }
 }
 
 #[tokio::test]

@@ -10,3 +10,4 @@ mod organiser;
 mod registrations;
 mod retention;
 mod security;
+mod security_log;

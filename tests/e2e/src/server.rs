@@ -94,7 +94,12 @@ impl TestServer {
     /// A fresh organiser token for the demo event.
     pub fn organiser_token(&self) -> String {
         let storage = Sqlite::open(self.data_dir.path()).expect("the database opens");
-        let (secret, record) = auth::new_token(EVENT, "end-to-end tests", clock::system_now());
+        let (secret, record) = auth::new_token(
+            EVENT,
+            "end-to-end tests",
+            clock::system_now(),
+            auth::DEFAULT_LIFETIME_SECS,
+        );
         storage.insert_token(&record).expect("the token is stored");
         secret
     }
