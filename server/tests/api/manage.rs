@@ -525,7 +525,15 @@ fn wait_for_link_in(folder: &std::path::Path, old: &str) -> String {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
-            let bytes = std::fs::read(entry.path()).unwrap_or_default();
+            // Finished messages only: one being written is a hidden
+            // `.partial` file until it is renamed.
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "eml")
+                || entry.file_name().to_string_lossy().starts_with('.')
+            {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap_or_default();
             let mail = accredit_test_support::parse(&bytes);
             let link = mail
                 .text
