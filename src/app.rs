@@ -223,6 +223,11 @@ fn Page(event_id: String) -> impl IntoView {
             <p class="accredit-event__meta">{place}" · "{dates}</p>
         </header>
         <LanguageSwitcher />
+        {form.i18n.with_value(|i| i.unavailable.clone()).map(|lang| view! {
+            <p class="accredit-notice" role="status">
+                {form.tf("ui.language_unavailable", &[("language", browser::language_name(&lang))])}
+            </p>
+        })}
         {if open {
             view! {
                 {(!form.is_managing()).then(|| view! {

@@ -67,19 +67,24 @@ pub async fn load(lang: &str) -> I18n {
         return I18n::english();
     };
     let Ok(promise) = loader.call1(&wasm_bindgen::JsValue::NULL, &lang.into()) else {
-        return I18n::english();
+        return I18n::english_instead_of(lang);
     };
+    // The loader refuses a catalogue that did not arrive or does not match
+    // its pinned hash; the form then speaks English and says why.
     let text = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&promise)).await;
     text.ok()
         .and_then(|t| t.as_string())
         .and_then(|json| I18n::with_catalogue(lang, &json))
-        .unwrap_or_else(I18n::english)
+        .unwrap_or_else(|| I18n::english_instead_of(lang))
 }
 
 /// A language's catalogue plus what formats dates and names in it.
 #[derive(Clone)]
 pub struct I18n {
     pub lang: String,
+    /// The language asked for whose catalogue could not be had (English is
+    /// spoken instead).
+    pub unavailable: Option<String>,
     catalogue: Arc<Catalogue>,
 }
 
@@ -91,7 +96,16 @@ impl I18n {
         );
         I18n {
             lang: "en".into(),
+            unavailable: None,
             catalogue: Arc::new(catalogue),
+        }
+    }
+
+    /// English, standing in for `lang`, whose catalogue could not be had.
+    fn english_instead_of(lang: &str) -> I18n {
+        I18n {
+            unavailable: Some(lang.to_string()),
+            ..I18n::english()
         }
     }
 

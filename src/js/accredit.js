@@ -7,22 +7,64 @@
 // The stylesheet travels inside the glue module (`STYLES`) and is adopted as
 // a constructed stylesheet, so it costs no request of its own and needs no
 // 'unsafe-inline' in the host's CSP.
+//
+// The host pins this file with Subresource Integrity; this file pins every
+// file it loads in turn (SHA-384, written in by `cargo xtask dist`), so a
+// changed file on the widget's origin is refused rather than run: fetches
+// carry `integrity`, and a module is preloaded with its integrity before
+// it is imported (import() itself takes none).
 // The placeholders are filled in by `cargo xtask dist`.
 const here = (name) => new URL(name, import.meta.url).href;
-const GLUE = here("__ACCREDIT_GLUE__");
-const WASM = here("__ACCREDIT_WASM__");
+const GLUE = { url: here("__ACCREDIT_GLUE__"), integrity: "__ACCREDIT_GLUE_INTEGRITY__" };
+const WASM = { url: here("__ACCREDIT_WASM__"), integrity: "__ACCREDIT_WASM_INTEGRITY__" };
 // The module again as a script, and each language's catalogue as JSON and
 // as a script; a catalogue is loaded only when its language is spoken.
-const WASM_SCRIPT = here("__ACCREDIT_WASM_SCRIPT__");
+const WASM_SCRIPT = {
+  url: here("__ACCREDIT_WASM_SCRIPT__"),
+  integrity: "__ACCREDIT_WASM_SCRIPT_INTEGRITY__",
+};
+// { lang: { json: [name, integrity], script: [name, integrity] } }
 const CATALOGUES = "__ACCREDIT_CATALOGUES__";
 // `accredit.js?load=script`: every widget file arrives as a script, for host
 // pages whose CSP lets the widget's origin serve scripts (script-src) but
 // not answer fetches (connect-src).
 const SCRIPT_ONLY = new URL(import.meta.url).searchParams.get("load") === "script";
 
+/** The response for `file`, refused unless its bytes match its hash. */
+function fetchPinned(file) {
+  return fetch(file.url, { integrity: file.integrity }).then((res) =>
+    res.ok ? res : Promise.reject(new Error(`${file.url}: ${res.status}`)),
+  );
+}
+
+const preloads = new Map();
+/** Imports the module at `file.url` once its bytes have matched its hash:
+ * a `modulepreload` link carries the integrity and fills the module map,
+ * which the import() that follows then reads. */
+function importPinned(file) {
+  // Browsers without modulepreload (Safari before 17) never answer the
+  // link; they import unpinned, protected by the loader's own pin alone.
+  if (!document.createElement("link").relList.supports("modulepreload")) return import(file.url);
+  let preload = preloads.get(file.url);
+  if (!preload) {
+    preload = new Promise((resolve, reject) => {
+      const link = document.createElement("link");
+      link.rel = "modulepreload";
+      link.href = file.url;
+      link.integrity = file.integrity;
+      link.crossOrigin = "anonymous";
+      link.onload = resolve;
+      link.onerror = () => reject(new Error(`${file.url} failed its integrity check or did not load`));
+      document.head.append(link);
+    });
+    preloads.set(file.url, preload);
+  }
+  return preload.then(() => import(file.url));
+}
+
 function moduleBytes() {
-  if (!SCRIPT_ONLY) return fetch(WASM); // streaming compilation
-  return import(WASM_SCRIPT).then(({ default: base64 }) =>
+  if (!SCRIPT_ONLY) return fetchPinned(WASM); // compiled as it is checked
+  return importPinned(WASM_SCRIPT).then(({ default: base64 }) =>
     Uint8Array.fromBase64 ? Uint8Array.fromBase64(base64) : Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)),
   );
 }
@@ -31,8 +73,30 @@ function moduleBytes() {
 function loadCatalogue(lang) {
   const file = CATALOGUES[lang];
   if (!file) return Promise.reject(new Error(`no catalogue for ${lang}`));
-  if (SCRIPT_ONLY) return import(here(file.script)).then((m) => JSON.stringify(m.default));
-  return fetch(here(file.json)).then((res) => (res.ok ? res.text() : Promise.reject(new Error(res.status))));
+  const [name, integrity] = SCRIPT_ONLY ? file.script : file.json;
+  const pinned = { url: here(name), integrity };
+  if (SCRIPT_ONLY) return importPinned(pinned).then((m) => JSON.stringify(m.default));
+  return fetchPinned(pinned).then((res) => res.text());
+}
+
+// Shown in the element when the widget cannot start: its own words are in
+// the files that failed, so the loader carries this one sentence itself.
+const NOT_LOADED = {
+  en: "The registration form could not be loaded: a file did not arrive, or arrived changed. Check your connection and reload the page; if this happens again, contact the conference secretariat.",
+  fr: "Le formulaire d’inscription n’a pas pu être chargé : un fichier n’est pas arrivé, ou est arrivé modifié. Vérifiez votre connexion et rechargez la page ; si le problème persiste, contactez le secrétariat de la conférence.",
+  es: "No se pudo cargar el formulario de inscripción: un archivo no llegó o llegó modificado. Compruebe su conexión y vuelva a cargar la página; si vuelve a ocurrir, póngase en contacto con la secretaría de la conferencia.",
+  ru: "Не удалось загрузить регистрационную форму: один из файлов не был получен или был получен в измененном виде. Проверьте подключение к интернету и перезагрузите страницу; если это повторится, обратитесь в секретариат конференции.",
+  zh: "无法加载注册表：有文件未送达，或送达时已被更改。请检查网络连接并重新加载页面；如问题再次出现，请联系会议秘书处。",
+  ar: "تعذّر تحميل استمارة التسجيل: لم يصل أحد الملفات، أو وصل بعد تغييره. تحقّق من اتصالك وأعد تحميل الصفحة؛ وإذا تكرر ذلك، فاتصل بأمانة المؤتمر.",
+};
+
+/** The host's language (its `lang`, inherited from the page), if the
+ * loader has the sentence in it; else English. */
+function notLoaded(host) {
+  const element = host.getRootNode().host ?? host;
+  const tag = element.closest("[lang]")?.getAttribute("lang") ?? "";
+  const lang = tag.split(/[-_]/)[0].toLowerCase();
+  return { lang: NOT_LOADED[lang] ? lang : "en", text: NOT_LOADED[lang] ?? NOT_LOADED.en };
 }
 
 const SELECTOR = "[data-accredit]:not([data-accredit-mounted])";
@@ -40,7 +104,7 @@ const SELECTOR = "[data-accredit]:not([data-accredit-mounted])";
 let widget;
 function load() {
   // Streaming compilation starts as soon as the first bytes arrive.
-  widget ??= Promise.all([import(GLUE), moduleBytes()]).then(async ([glue, wasm]) => {
+  widget ??= Promise.all([importPinned(GLUE), moduleBytes()]).then(async ([glue, wasm]) => {
     await glue.default({ module_or_path: wasm });
     glue.configure(Object.keys(CATALOGUES).join(","), loadCatalogue);
     return glue;
@@ -98,10 +162,17 @@ async function mountHosts(hosts) {
     glue = await load();
   } catch (err) {
     for (const host of hosts) {
-      host.textContent =
-        "The registration form could not be loaded. Check your connection and reload the page.";
+      const { lang, text } = notLoaded(host);
+      const message = document.createElement("p");
+      message.className = "accredit-not-loaded";
+      message.lang = lang;
+      message.dir = lang === "ar" ? "rtl" : "ltr";
+      message.textContent = text;
+      host.replaceChildren(message);
       host.setAttribute("role", "alert");
     }
+    // Let a later call (a retry, another element) try again.
+    widget = undefined;
     throw err;
   }
   await Promise.all(

@@ -166,7 +166,10 @@ pub fn build() -> Result<Dist> {
         )?;
         catalogue_names.insert(
             lang.to_string(),
-            serde_json::json!({ "json": data.name, "script": script.name }),
+            serde_json::json!({
+                "json": [data.name, data.integrity],
+                "script": [script.name, script.integrity],
+            }),
         );
         catalogues.extend([data, script]);
     }
@@ -175,6 +178,15 @@ pub fn build() -> Result<Dist> {
     let loader_src = fill(&loader_src, "__ACCREDIT_GLUE__", &glue.name)?;
     let loader_src = fill(&loader_src, "__ACCREDIT_WASM__", &wasm.name)?;
     let loader_src = fill(&loader_src, "__ACCREDIT_WASM_SCRIPT__", &wasm_module.name)?;
+    // The loader pins each file it loads (its SRI hash), so the host's pin
+    // on the loader covers them all.
+    let loader_src = fill(&loader_src, "__ACCREDIT_GLUE_INTEGRITY__", &glue.integrity)?;
+    let loader_src = fill(&loader_src, "__ACCREDIT_WASM_INTEGRITY__", &wasm.integrity)?;
+    let loader_src = fill(
+        &loader_src,
+        "__ACCREDIT_WASM_SCRIPT_INTEGRITY__",
+        &wasm_module.integrity,
+    )?;
     let loader_src = fill(
         &loader_src,
         "\"__ACCREDIT_CATALOGUES__\"",
