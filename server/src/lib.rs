@@ -242,6 +242,16 @@ pub fn router(settings: Settings) -> Result<Router, String> {
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests under way.
 /// Also runs the retention purge at start-up and every hour.
 pub async fn serve(listener: tokio::net::TcpListener, settings: Settings) -> std::io::Result<()> {
+    serve_until(listener, settings, shutdown_signal()).await
+}
+
+/// [`serve`] until `shutdown` completes instead of a signal: stops
+/// accepting, finishes the requests under way, then returns.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    settings: Settings,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
     let limits = settings.connections;
     let (router, state, mailer) = tokio::task::spawn_blocking(move || build(settings))
         .await
@@ -264,7 +274,7 @@ pub async fn serve(listener: tokio::net::TcpListener, settings: Settings) -> std
     let size_limit_watch = tokio::spawn(report_file_size_limit(tokio::signal::unix::signal(
         tokio::signal::unix::SignalKind::from_raw(libc::SIGXFSZ),
     )?));
-    let result = connections::serve(listener, router, limits, shutdown_signal()).await;
+    let result = connections::serve(listener, router, limits, shutdown).await;
     purger.abort();
     sender.abort();
     #[cfg(unix)]
