@@ -113,12 +113,16 @@ pub fn routes() -> Vec<(Method, &'static str)> {
         .collect()
 }
 
-pub fn router(state: Arc<AppState>) -> Router {
+pub fn router(state: Arc<AppState>, handler_timeout: std::time::Duration) -> Router {
     let cors = Arc::new(state.cors.clone());
     let mut router = Router::new();
     for (_, path, handler) in table() {
         router = router.route(path, handler);
     }
+    // From the inside out: a handler's panic becomes a 500 and its time
+    // limit a 503 while the CORS and header layers still see them, so a
+    // widget on another origin can read those answers too; the outer
+    // panic catcher covers the layers themselves.
     router
         .fallback(|| async {
             Problem::not_found("route.unknown", "There is no such API endpoint.")
@@ -130,23 +134,31 @@ pub fn router(state: Arc<AppState>) -> Router {
                 "This endpoint does not support that method.",
             )
         })
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn_with_state(
+            handler_timeout,
+            crate::deadline::limit,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             rate_limit_posts,
         ))
         .layer(middleware::from_fn_with_state(cors, cors::middleware))
         .layer(middleware::from_fn(headers_and_errors))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
-            Problem::internal("a request handler panicked").into_response()
-        }))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .with_state(state)
+}
+
+fn panicked(_: Box<dyn std::any::Any + Send>) -> Response {
+    Problem::internal("a request handler panicked").into_response()
 }
 
 /// Personal data must not linger in caches: every API response is
 /// `no-store` unless its handler said otherwise (the public event
-/// configuration), and none may be content-sniffed. Errors produced below
-/// the handlers (a path or query the framework cannot parse) become
-/// problem documents too, so clients see one error format.
+/// configuration), and none may be content-sniffed or framed (the API is
+/// read by scripts, never shown in a frame). Errors produced below the
+/// handlers (a path or query the framework cannot parse) become problem
+/// documents too, so clients see one error format.
 async fn headers_and_errors(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let is_problem = response
@@ -164,9 +176,12 @@ async fn headers_and_errors(req: Request, next: Next) -> Response {
             detail
         };
         let mut rebuilt = Problem::new(status, "request.invalid", detail).into_response();
-        for name in [header::RETRY_AFTER, header::ALLOW, header::WWW_AUTHENTICATE] {
-            if let Some(value) = parts.headers.get(&name) {
-                rebuilt.headers_mut().insert(name, value.clone());
+        // Everything but the description of the old body: Retry-After,
+        // Allow, WWW-Authenticate, and what CORS added (Vary, the
+        // Access-Control-* headers).
+        for (name, value) in &parts.headers {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                rebuilt.headers_mut().append(name, value.clone());
             }
         }
         response = rebuilt;
@@ -179,6 +194,13 @@ async fn headers_and_errors(req: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
 }
 

@@ -10,7 +10,7 @@
 
 use crate::api::problem::Problem;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::{BTreeMap, BTreeSet};
@@ -116,26 +116,91 @@ fn classify<'a>(method: &Method, path: &'a str) -> (Option<&'a str>, bool) {
     (event, public)
 }
 
-fn is_same_origin(headers: &HeaderMap, origin: &str) -> bool {
+/// What the middleware needs: the allow-list, and how to tell the scheme
+/// the server's own pages are served with.
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    pub allow: AllowList,
+    /// The scheme when no trusted header says otherwise: `https` for a
+    /// server behind TLS (`--hsts`), `http` for one serving directly.
+    pub https: bool,
+    /// Behind a trusted reverse proxy: the header it puts the scheme the
+    /// client used in (`X-Forwarded-Proto`). Read only when configured.
+    pub proto_header: Option<HeaderName>,
+}
+
+impl Policy {
+    /// `http` or `https`: the last value of the trusted header when there
+    /// is one (earlier values came from the client), else the default.
+    fn own_scheme(&self, headers: &HeaderMap) -> &'static str {
+        let forwarded = self.proto_header.as_ref().and_then(|name| {
+            headers
+                .get_all(name)
+                .iter()
+                .next_back()
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .map(|v| v.trim().to_ascii_lowercase())
+        });
+        match forwarded.as_deref() {
+            Some("https") => "https",
+            Some("http") => "http",
+            _ if self.https => "https",
+            _ => "http",
+        }
+    }
+}
+
+/// `host[:port]` without the scheme's default port, lower-cased.
+fn without_default_port(authority: &str, scheme: &str) -> String {
+    let authority = authority.to_ascii_lowercase();
+    let default = if scheme == "https" { ":443" } else { ":80" };
+    authority
+        .strip_suffix(default)
+        .map_or(authority.clone(), str::to_owned)
+}
+
+/// Whether `origin` is the server's own: the browser says so
+/// (`Sec-Fetch-Site: same-origin`), or scheme, host and port all match the
+/// request's `Host` and the server's own scheme. A page on
+/// `http://host` is another origin than `https://host`.
+fn is_same_origin(policy: &Policy, headers: &HeaderMap, origin: &str) -> bool {
     if headers
         .get("sec-fetch-site")
         .is_some_and(|v| v.as_bytes() == b"same-origin")
     {
         return true;
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let authority = origin.split_once("://").map(|(_, a)| a);
-    matches!((host, authority), (Some(h), Some(a)) if h.eq_ignore_ascii_case(a))
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let Some((scheme, authority)) = origin.split_once("://") else {
+        return false;
+    };
+    let own = policy.own_scheme(headers);
+    scheme.eq_ignore_ascii_case(own)
+        && without_default_port(authority, own) == without_default_port(host, own)
+}
+
+/// Every response under `/api/v1` depends on the request's `Origin` (it
+/// may be refused, or carry `Access-Control-Allow-Origin`), so every one,
+/// also without an `Origin`, says so to caches.
+pub async fn middleware(State(policy): State<Arc<Policy>>, req: Request, next: Next) -> Response {
+    let mut response = decide(&policy, req, next).await;
+    response
+        .headers_mut()
+        .append(header::VARY, HeaderValue::from_static("origin"));
+    response
 }
 
 /// Refuses foreign origins, answers preflights, and labels allowed
 /// cross-origin responses.
-pub async fn middleware(State(list): State<Arc<AllowList>>, req: Request, next: Next) -> Response {
+async fn decide(policy: &Policy, req: Request, next: Next) -> Response {
     let Some(origin) = req.headers().get(header::ORIGIN).cloned() else {
         return next.run(req).await;
     };
     let origin_text = origin.to_str().unwrap_or("");
-    if is_same_origin(req.headers(), origin_text) {
+    if is_same_origin(policy, req.headers(), origin_text) {
         return next.run(req).await;
     }
     let preflight = req.method() == Method::OPTIONS;
@@ -148,7 +213,7 @@ pub async fn middleware(State(list): State<Arc<AllowList>>, req: Request, next: 
         req.method().clone()
     };
     let (event, public) = classify(&method, req.uri().path());
-    let allowed = public && event.is_some_and(|event| list.allows(event, origin_text));
+    let allowed = public && event.is_some_and(|event| policy.allow.allows(event, origin_text));
     if !allowed {
         return Problem::new(
             StatusCode::FORBIDDEN,
@@ -182,7 +247,6 @@ pub async fn middleware(State(list): State<Arc<AllowList>>, req: Request, next: 
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
         HeaderValue::from_static("retry-after, location, etag, idempotent-replayed"),
     );
-    h.append(header::VARY, HeaderValue::from_static("origin"));
     response
 }
 
@@ -205,6 +269,66 @@ mod tests {
         assert!(AllowList::parse(["*"]).is_err());
         assert!(AllowList::parse(["https://x.org/path"]).is_err());
         assert!(AllowList::parse(["=https://x.org"]).is_err());
+    }
+
+    #[test]
+    fn the_same_origin_has_the_same_scheme_host_and_port() {
+        let headers = |pairs: &[(&'static str, &str)]| {
+            let mut h = HeaderMap::new();
+            for (name, value) in pairs {
+                h.append(*name, HeaderValue::from_str(value).unwrap());
+            }
+            h
+        };
+        let direct = Policy::default();
+        let host = headers(&[("host", "reg.example.org")]);
+        assert!(is_same_origin(&direct, &host, "http://reg.example.org"));
+        assert!(is_same_origin(&direct, &host, "http://Reg.Example.org:80"));
+        assert!(!is_same_origin(&direct, &host, "https://reg.example.org"));
+        assert!(!is_same_origin(
+            &direct,
+            &host,
+            "http://reg.example.org:8080"
+        ));
+        let behind_tls = Policy {
+            https: true,
+            ..Policy::default()
+        };
+        assert!(is_same_origin(
+            &behind_tls,
+            &host,
+            "https://reg.example.org"
+        ));
+        assert!(!is_same_origin(
+            &behind_tls,
+            &host,
+            "http://reg.example.org"
+        ));
+        // The forwarded scheme counts only when its header is trusted, and
+        // then only its last value (the proxy's).
+        let forwarded = headers(&[
+            ("host", "reg.example.org"),
+            ("x-forwarded-proto", "http, https"),
+        ]);
+        assert!(!is_same_origin(
+            &direct,
+            &forwarded,
+            "https://reg.example.org"
+        ));
+        let proxied = Policy {
+            proto_header: Some(HeaderName::from_static("x-forwarded-proto")),
+            ..Policy::default()
+        };
+        assert!(is_same_origin(
+            &proxied,
+            &forwarded,
+            "https://reg.example.org"
+        ));
+        assert!(!is_same_origin(
+            &proxied,
+            &forwarded,
+            "http://reg.example.org"
+        ));
     }
 
     #[test]

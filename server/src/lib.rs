@@ -7,9 +7,12 @@ pub mod api;
 pub mod attachments;
 pub mod auth;
 pub mod clock;
+pub mod connections;
 pub mod cors;
+pub mod deadline;
 pub mod events;
 pub mod export;
+pub mod health;
 pub mod history;
 pub mod idempotency;
 pub mod mail;
@@ -30,10 +33,12 @@ use axum::http::HeaderName;
 use events::Events;
 use rate_limit::{Limiter, RateLimit};
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use storage::SharedStorage;
+
+/// `Strict-Transport-Security` with `--hsts`: a year, subdomains included.
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 /// The sender when none is configured.
 pub const DEFAULT_MAIL_FROM: &str = "Accreditation <accreditation@localhost>";
@@ -71,6 +76,17 @@ pub struct Settings {
     /// What "now" is for every rule that depends on the date (the system
     /// clock unless `--today` moves it).
     pub clock: clock::Clock,
+    /// Connection cap and time limits of the HTTP server.
+    pub connections: connections::Limits,
+    /// The slowest request body the server waits for.
+    pub body_rate: api::body::MinimumRate,
+    /// Behind TLS: every response carries `Strict-Transport-Security`, and
+    /// the server's own origin is `https://`.
+    pub hsts: bool,
+    /// Header a trusted reverse proxy puts the client's scheme in
+    /// (`X-Forwarded-Proto`); without it the scheme is `https` with
+    /// [`Settings::hsts`], else `http`.
+    pub proto_header: Option<HeaderName>,
 }
 
 impl Settings {
@@ -92,6 +108,10 @@ impl Settings {
             secret_file: None,
             mail_retry_secs: 30,
             clock: clock::Clock::system(),
+            connections: connections::Limits::default(),
+            body_rate: api::body::MinimumRate::default(),
+            hsts: false,
+            proto_header: None,
         }
     }
 
@@ -111,6 +131,10 @@ impl Settings {
         if let Some(event) = self.cors.events().find(|e| !self.events.contains_key(*e)) {
             return Err(format!("--cors-origin names unknown event `{event}`"));
         }
+        self.connections.check()?;
+        if self.body_rate.bytes_per_sec == 0 || self.body_rate.window.is_zero() {
+            return Err("--body-min-rate and --body-rate-window must be more than 0".into());
+        }
         Ok(())
     }
 }
@@ -122,9 +146,10 @@ pub struct AppState {
     pub in_flight: idempotency::InFlight,
     pub posts: Limiter,
     pub auth_failures: Limiter,
-    pub cors: cors::AllowList,
+    pub cors: cors::Policy,
     pub reference_prefixes: BTreeMap<String, String>,
     pub client_ip_header: Option<HeaderName>,
+    pub body_rate: api::body::MinimumRate,
     pub manage_key: manage::ManageKey,
     pub outbox: outbox::Outbox,
     pub clock: clock::Clock,
@@ -172,20 +197,39 @@ fn build(settings: Settings) -> Result<(Router, Arc<AppState>, Mailer), String> 
         in_flight: idempotency::InFlight::default(),
         posts: Limiter::new(settings.rate_limit),
         auth_failures: Limiter::new(auth_limit),
-        cors: settings.cors,
+        cors: cors::Policy {
+            allow: settings.cors,
+            https: settings.hsts,
+            proto_header: settings.proto_header,
+        },
         reference_prefixes: settings.reference_prefixes,
         client_ip_header: settings.client_ip_header,
+        body_rate: settings.body_rate,
         manage_key,
         outbox: outbox::Outbox::new(&settings.mail_from),
         clock: settings.clock,
     });
-    let router = Router::new()
-        .nest("/api/v1", api::router(state.clone()))
-        .route("/healthz", axum::routing::get(|| async { "ok" }))
+    let handler_timeout = settings.connections.handler_timeout;
+    // The API applies the handler time limit itself, inside its CORS layer
+    // (see `api::router`); the layer here covers the rest.
+    let mut router = Router::new()
+        .route("/healthz", axum::routing::get(health::check))
         .fallback_service(static_files::service(
             settings.dist,
             &settings.frame_ancestors,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            handler_timeout,
+            deadline::limit,
+        ))
+        .with_state(state.clone())
+        .nest("/api/v1", api::router(state.clone(), handler_timeout));
+    if settings.hsts {
+        router = router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            axum::http::HeaderValue::from_static(HSTS),
         ));
+    }
     Ok((router, state, mailer))
 }
 
@@ -198,6 +242,17 @@ pub fn router(settings: Settings) -> Result<Router, String> {
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests under way.
 /// Also runs the retention purge at start-up and every hour.
 pub async fn serve(listener: tokio::net::TcpListener, settings: Settings) -> std::io::Result<()> {
+    serve_until(listener, settings, shutdown_signal()).await
+}
+
+/// [`serve`] until `shutdown` completes instead of a signal: stops
+/// accepting, finishes the requests under way, then returns.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    settings: Settings,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let limits = settings.connections;
     let (router, state, mailer) = tokio::task::spawn_blocking(move || build(settings))
         .await
         .map_err(std::io::Error::other)?
@@ -219,12 +274,7 @@ pub async fn serve(listener: tokio::net::TcpListener, settings: Settings) -> std
     let size_limit_watch = tokio::spawn(report_file_size_limit(tokio::signal::unix::signal(
         tokio::signal::unix::SignalKind::from_raw(libc::SIGXFSZ),
     )?));
-    let result = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await;
+    let result = connections::serve(listener, router, limits, shutdown).await;
     purger.abort();
     sender.abort();
     #[cfg(unix)]

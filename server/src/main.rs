@@ -1,5 +1,7 @@
 //! `accredit-server`: the command line around the library.
 
+use accredit_server::api::body::MinimumRate;
+use accredit_server::connections::Limits;
 use accredit_server::rate_limit::RateLimit;
 use accredit_server::security::{self, Actor};
 use accredit_server::storage::Storage;
@@ -11,6 +13,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -138,6 +141,8 @@ enum Command {
             default_value = "DATA_DIR/secret.key"
         )]
         secret_file: PathBuf,
+        #[command(flatten)]
+        net: Box<Net>,
     },
     /// Organiser tokens.
     Token {
@@ -149,6 +154,63 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+}
+
+/// Connection limits and the headers of a deployment behind TLS.
+#[derive(Args)]
+struct Net {
+    /// Behind TLS (a reverse proxy terminating HTTPS): send
+    /// `Strict-Transport-Security: max-age=31536000; includeSubDomains` on
+    /// every response, and take `https://` as the server's own scheme.
+    #[arg(long, env = "ACCREDIT_HSTS")]
+    hsts: bool,
+    /// Behind a reverse proxy: the header it puts the client's scheme in
+    /// (e.g. `X-Forwarded-Proto`). Only set this when a proxy always sets it.
+    #[arg(long, env = "ACCREDIT_PROTO_HEADER")]
+    proto_header: Option<HeaderName>,
+    /// Connections served at once; more wait in the listen queue.
+    #[arg(long, env = "ACCREDIT_MAX_CONNECTIONS",
+          default_value_t = Limits::default().max_connections)]
+    max_connections: usize,
+    /// Seconds a client has to send a request's head (line and headers).
+    #[arg(long, env = "ACCREDIT_HEADER_READ_TIMEOUT", value_name = "SECS",
+          default_value_t = Limits::default().header_read_timeout.as_secs())]
+    header_read_timeout: u64,
+    /// Seconds without traffic, between requests, before a connection closes.
+    #[arg(long, env = "ACCREDIT_IDLE_TIMEOUT", value_name = "SECS",
+          default_value_t = Limits::default().idle_timeout.as_secs())]
+    idle_timeout: u64,
+    /// Seconds a handler may work on a request, not counting the time its
+    /// body takes to arrive, before the answer is 503.
+    #[arg(long, env = "ACCREDIT_HANDLER_TIMEOUT", value_name = "SECS",
+          default_value_t = Limits::default().handler_timeout.as_secs())]
+    handler_timeout: u64,
+    /// Slowest request body waited for, in bytes per second: a body that
+    /// brings less than this times --body-rate-window in a window is cut (408).
+    #[arg(long, env = "ACCREDIT_BODY_MIN_RATE", value_name = "BYTES_PER_SEC",
+          default_value_t = MinimumRate::default().bytes_per_sec)]
+    body_min_rate: u64,
+    /// The window of --body-min-rate, in seconds.
+    #[arg(long, env = "ACCREDIT_BODY_RATE_WINDOW", value_name = "SECS",
+          default_value_t = MinimumRate::default().window.as_secs())]
+    body_rate_window: u64,
+}
+
+impl Net {
+    fn apply(self, settings: &mut Settings) {
+        settings.hsts = self.hsts;
+        settings.proto_header = self.proto_header;
+        settings.connections = Limits {
+            header_read_timeout: Duration::from_secs(self.header_read_timeout),
+            idle_timeout: Duration::from_secs(self.idle_timeout),
+            max_connections: self.max_connections,
+            handler_timeout: Duration::from_secs(self.handler_timeout),
+        };
+        settings.body_rate = MinimumRate {
+            bytes_per_sec: self.body_min_rate,
+            window: Duration::from_secs(self.body_rate_window),
+        };
+    }
 }
 
 #[derive(Subcommand)]
@@ -211,6 +273,7 @@ async fn run() -> ExitCode {
             smtp_url,
             mail_from,
             secret_file,
+            net,
         } => {
             async {
                 let secret_file =
@@ -226,6 +289,8 @@ async fn run() -> ExitCode {
                 settings.rate_limit = rate_limit;
                 settings.reference_prefixes = parse_prefixes(&reference_prefixes)?;
                 settings.client_ip_header = client_ip_header;
+                net.apply(&mut settings);
+                settings.check()?;
                 serve(addr, settings).await
             }
             .await

@@ -56,7 +56,7 @@ pub async fn upload(
     let max_bytes = event.limits.attachment_max_bytes;
     let limit = usize::try_from(max_bytes).unwrap_or(usize::MAX);
     let (parts, request_body): (_, Body) = request.into_parts();
-    let bytes = body::read(&parts.headers, request_body, limit).await?;
+    let bytes = body::read(&parts.headers, request_body, limit, state.body_rate).await?;
     let (kind, data) = attachments::prepare(&bytes, purpose, max_bytes).map_err(rejected)?;
     let new = NewAttachment {
         id: random::uuid(),
@@ -122,7 +122,7 @@ pub async fn download(
     // Should a browser render it anyway (a PDF viewer), it runs nothing.
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
+        HeaderValue::from_static("default-src 'none'; sandbox; frame-ancestors 'none'"),
     );
     Ok(response)
 }

@@ -100,7 +100,7 @@ pub async fn amend(
     let Some(_claim) = state.in_flight.claim(&event_id, &key, IN_FLIGHT_WAIT).await else {
         return Err(in_flight());
     };
-    let bytes = body::read(headers, request_body, body::JSON_LIMIT).await?;
+    let bytes = body::read(headers, request_body, body::JSON_LIMIT, state.body_rate).await?;
     let (json, body_hash) = parse_json(&bytes)?;
     let (e, k) = (event_id.clone(), key.clone());
     let earlier = storage::run(&state.storage, move |s| s.idempotency_record(&e, &k))

@@ -237,7 +237,13 @@ pub async fn change_status(
     let organiser = authorise(&state, &event, &parts.headers, client).await?;
     let config = state.event(&event)?;
     body::require_json(&parts.headers)?;
-    let bytes = body::read(&parts.headers, request_body, body::JSON_LIMIT).await?;
+    let bytes = body::read(
+        &parts.headers,
+        request_body,
+        body::JSON_LIMIT,
+        state.body_rate,
+    )
+    .await?;
     let decision: Decision = serde_json::from_slice(&bytes).map_err(|e| {
         Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,

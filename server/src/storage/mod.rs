@@ -373,6 +373,12 @@ pub trait Storage: Send + Sync + 'static {
     fn stored_events(&self) -> StorageResult<Vec<(String, i64)>>;
     /// Deletes attachments that no registration uses, uploaded before `before`.
     fn expire_unused_attachments(&self, before: i64) -> StorageResult<u64>;
+    /// Whether the stored data can be read now, as a new reader would (a
+    /// replaced or damaged database shows here, not hidden by a cache).
+    fn check_read(&self) -> StorageResult<()>;
+    /// Whether a write would be taken now: an empty transaction through the
+    /// same path as every write, answered within `timeout`.
+    fn check_write(&self, timeout: std::time::Duration) -> StorageResult<()>;
 }
 
 pub type SharedStorage = Arc<dyn Storage>;

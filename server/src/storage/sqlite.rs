@@ -265,19 +265,27 @@ impl Sqlite {
         T: Send + 'static,
         F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     {
+        self.submit(f)?.recv().map_err(|_| writer_stopped())?
+    }
+
+    /// Queues `f` for the writer thread; the receiver gets its outcome.
+    fn submit<T, F>(&self, f: F) -> StorageResult<Receiver<StorageResult<T>>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
         let (reply, answer) = mpsc::sync_channel(1);
         let job = Pending {
             work: Some(f),
             result: None,
             reply,
         };
-        let stopped = || StorageError::Other("the writer thread has stopped".into());
         self.writer
             .as_ref()
-            .ok_or_else(stopped)?
+            .ok_or_else(writer_stopped)?
             .send(Request::Write(Box::new(job)))
-            .map_err(|_| stopped())?;
-        answer.recv().map_err(|_| stopped())?
+            .map_err(|_| writer_stopped())?;
+        Ok(answer)
     }
 
     fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> StorageResult<T> {
@@ -298,6 +306,10 @@ impl Sqlite {
         }
         result
     }
+}
+
+fn writer_stopped() -> StorageError {
+    StorageError::Other("the writer thread has stopped".into())
 }
 
 fn classify(error: rusqlite::Error) -> StorageError {
@@ -1021,6 +1033,33 @@ impl Storage for Sqlite {
             self.checkpoint();
         }
         Ok(deleted)
+    }
+
+    fn check_read(&self) -> StorageResult<()> {
+        // A connection of its own, not one of the pool: a pooled one may
+        // answer from its page cache, or from a file deleted since.
+        let conn = Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(classify)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(classify)?;
+        conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM registrations LIMIT 1)),
+                    (SELECT COUNT(*) FROM (SELECT 1 FROM attachments LIMIT 1))",
+            [],
+            |_| Ok(()),
+        )
+        .map_err(classify)
+    }
+
+    fn check_write(&self, timeout: Duration) -> StorageResult<()> {
+        let answer = self.submit(|_| Ok(()))?;
+        match answer.recv_timeout(timeout) {
+            Ok(outcome) => outcome,
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(StorageError::Busy),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(writer_stopped()),
+        }
     }
 
     fn stored_events(&self) -> StorageResult<Vec<(String, i64)>> {

@@ -30,8 +30,9 @@ pub fn date(text: &str) -> Date {
 pub struct TestServer {
     pub addr: SocketAddr,
     pub data_dir: tempfile::TempDir,
-    /// Kept alive for as long as the server serves from it.
-    _dist: tempfile::TempDir,
+    /// The widget build it serves (an `index.html`); kept alive for as
+    /// long as the server serves from it.
+    pub dist: tempfile::TempDir,
     pub client: reqwest::Client,
     /// The server's clock, on [`test_today`] until a test moves it.
     pub clock: Clock,
@@ -73,7 +74,7 @@ impl TestServer {
         let server = TestServer {
             addr,
             data_dir,
-            _dist: dist,
+            dist,
             client: reqwest::Client::new(),
             clock,
             task,
@@ -249,6 +250,32 @@ pub fn png_with_metadata() -> Vec<u8> {
     p.extend(chunk(b"IDAT", b"pixels"));
     p.extend(chunk(b"IEND", b""));
     p
+}
+
+/// A valid PNG of random pixels (which no compression shrinks, as with a
+/// camera photo), and its pixels.
+pub fn noise_png(width: u32, height: u32) -> (Vec<u8>, Vec<u8>) {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let pixels: Vec<u8> = (0..width * height * 3)
+        .map(|_| {
+            // xorshift64: fast, and as incompressible as it needs to be.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::NoCompression);
+    encoder
+        .write_header()
+        .unwrap()
+        .write_image_data(&pixels)
+        .unwrap();
+    (out, pixels)
 }
 
 /// A real picture of `width` × `height` pixels (a gradient, so the

@@ -3,7 +3,9 @@
 mod attachments;
 mod calendar;
 mod common;
+mod connections;
 mod exports;
+mod health;
 mod mail;
 mod manage;
 mod organiser;
@@ -11,3 +13,4 @@ mod registrations;
 mod retention;
 mod security;
 mod security_log;
+mod slow_bodies;

@@ -454,3 +454,213 @@ async fn unparsable_paths_and_queries_are_problems_too() {
     );
     assert!(response.status().is_client_error());
 }
+
+#[tokio::test]
+async fn with_hsts_every_response_carries_strict_transport_security() {
+    let hsts = TestServer::with(|s: &mut Settings| s.hsts = true).await;
+    let plain = TestServer::start().await;
+    for path in [
+        "/",
+        "/healthz",
+        "/no-such-file",
+        "/api/v1/openapi.json",
+        &format!("/api/v1/events/{EVENT}"),
+        "/api/v1/events/nope",
+    ] {
+        let response = hsts.client.get(hsts.url(path)).send().await.unwrap();
+        assert_eq!(
+            response.headers()["strict-transport-security"],
+            "max-age=31536000; includeSubDomains",
+            "{path}"
+        );
+        let response = plain.client.get(plain.url(path)).send().await.unwrap();
+        assert!(
+            response
+                .headers()
+                .get("strict-transport-security")
+                .is_none(),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_organiser_page_is_never_framed_and_widget_pages_follow_the_setting() {
+    let server = TestServer::with(|s: &mut Settings| {
+        s.frame_ancestors = "https://conference.example.org".into()
+    })
+    .await;
+    std::fs::write(
+        server.dist.path().join("organiser.html"),
+        "<!doctype html><title>organisers</title>",
+    )
+    .unwrap();
+    let get = |path: &str| server.client.get(server.url(path)).send();
+    for path in ["/organiser.html", "/organiser%2Ehtml"] {
+        let page = get(path).await.unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+        let csp = page.headers()["content-security-policy"].to_str().unwrap();
+        assert!(csp.ends_with("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(page.headers()["x-frame-options"], "DENY", "{path}");
+        assert!(page.text().await.unwrap().contains("organisers"));
+    }
+    let demo = get("/").await.unwrap();
+    let csp = demo.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.ends_with("frame-ancestors https://conference.example.org"),
+        "{csp}"
+    );
+    // X-Frame-Options cannot name another site: left to the CSP.
+    assert!(demo.headers().get("x-frame-options").is_none());
+    // The API (the organiser's data) is never framed either.
+    let api = server.get_as("acc_x", "/registrations").await;
+    assert_eq!(api.headers()["x-frame-options"], "DENY");
+    assert!(
+        api.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+
+    // The default, 'self', is said in X-Frame-Options too.
+    let default = TestServer::start().await;
+    let demo = default.client.get(default.url("/")).send().await.unwrap();
+    assert_eq!(demo.headers()["x-frame-options"], "SAMEORIGIN");
+}
+
+fn varies_by_origin(response: &reqwest::Response) -> bool {
+    response
+        .headers()
+        .get_all("vary")
+        .iter()
+        .flat_map(|v| v.to_str().unwrap().split(','))
+        .any(|v| v.trim().eq_ignore_ascii_case("origin"))
+}
+
+#[tokio::test]
+async fn every_api_response_varies_by_origin() {
+    let server = cors_server().await;
+    let c = &server.client;
+    let preflight = |origin: &'static str| {
+        c.request(reqwest::Method::OPTIONS, server.event_url("/registrations"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .send()
+    };
+    let cases = [
+        ("event", c.get(server.event_url("")).send().await.unwrap()),
+        (
+            "unknown event",
+            c.get(server.url("/api/v1/events/nope"))
+                .send()
+                .await
+                .unwrap(),
+        ),
+        (
+            "unknown route",
+            c.get(server.url("/api/v1/nothing")).send().await.unwrap(),
+        ),
+        (
+            "method not allowed",
+            c.delete(server.event_url("")).send().await.unwrap(),
+        ),
+        (
+            "no token",
+            c.get(server.event_url("/registrations"))
+                .send()
+                .await
+                .unwrap(),
+        ),
+        (
+            "bad path",
+            c.get(server.event_url("/registrations/%FF"))
+                .send()
+                .await
+                .unwrap(),
+        ),
+        ("registration", server.register(&registration()).await),
+        ("allowed preflight", preflight(ALLOWED).await.unwrap()),
+        (
+            "refused preflight",
+            preflight("https://evil.example").await.unwrap(),
+        ),
+        (
+            "refused origin",
+            c.get(server.event_url(""))
+                .header("origin", "https://evil.example")
+                .send()
+                .await
+                .unwrap(),
+        ),
+    ];
+    for (what, response) in cases {
+        assert!(
+            varies_by_origin(&response),
+            "{what}: {:?}",
+            response.headers()
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_same_origin_check_compares_the_scheme() {
+    let direct = TestServer::start().await;
+    let token = direct.token();
+    let organiser_list = |server: &TestServer, origin: String, token: &str| {
+        server
+            .client
+            .get(server.event_url("/registrations"))
+            .header("origin", origin)
+            .bearer_auth(token)
+            .send()
+    };
+    let host = direct.addr.to_string();
+    // Served over plain HTTP: its own origin is http://host, and a page on
+    // https://host (another origin) is refused.
+    let same = organiser_list(&direct, format!("http://{host}"), &token)
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 200);
+    let other = organiser_list(&direct, format!("https://{host}"), &token)
+        .await
+        .unwrap();
+    problem(other, 403, "cors.origin_not_allowed").await;
+
+    // Behind TLS (--hsts): its own origin is https://host.
+    let tls = TestServer::with(|s: &mut Settings| s.hsts = true).await;
+    let token = tls.token();
+    let host = tls.addr.to_string();
+    let same = organiser_list(&tls, format!("https://{host}"), &token)
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 200);
+    let other = organiser_list(&tls, format!("http://{host}"), &token)
+        .await
+        .unwrap();
+    problem(other, 403, "cors.origin_not_allowed").await;
+
+    // X-Forwarded-Proto counts only when the proxy's header is configured.
+    let forwarded = |server: &TestServer, origin: String, token: String| {
+        server
+            .client
+            .get(server.event_url("/registrations"))
+            .header("origin", origin)
+            .header("x-forwarded-proto", "https")
+            .bearer_auth(token)
+            .send()
+    };
+    let host = direct.addr.to_string();
+    let ignored = forwarded(&direct, format!("https://{host}"), direct.token())
+        .await
+        .unwrap();
+    problem(ignored, 403, "cors.origin_not_allowed").await;
+    let proxied = TestServer::with(|s: &mut Settings| {
+        s.proto_header = Some(axum::http::HeaderName::from_static("x-forwarded-proto"))
+    })
+    .await;
+    let host = proxied.addr.to_string();
+    let trusted = forwarded(&proxied, format!("https://{host}"), proxied.token())
+        .await
+        .unwrap();
+    assert_eq!(trusted.status(), 200);
+}
