@@ -71,6 +71,9 @@ pub struct Settings {
     /// What "now" is for every rule that depends on the date (the system
     /// clock unless `--today` moves it).
     pub clock: clock::Clock,
+    /// Writes that may wait for the database writer; a request finding
+    /// the queue full is answered 503 `storage.busy`.
+    pub write_queue: usize,
 }
 
 impl Settings {
@@ -92,6 +95,7 @@ impl Settings {
             secret_file: None,
             mail_retry_secs: 30,
             clock: clock::Clock::system(),
+            write_queue: storage::sqlite::DEFAULT_WRITE_QUEUE,
         }
     }
 
@@ -110,6 +114,9 @@ impl Settings {
         }
         if let Some(event) = self.cors.events().find(|e| !self.events.contains_key(*e)) {
             return Err(format!("--cors-origin names unknown event `{event}`"));
+        }
+        if self.write_queue == 0 {
+            return Err("--write-queue must be at least 1".to_owned());
         }
         Ok(())
     }
@@ -148,7 +155,8 @@ impl AppState {
 
 fn build(settings: Settings) -> Result<(Router, Arc<AppState>, Mailer), String> {
     settings.check()?;
-    let storage = storage::sqlite::Sqlite::open(&settings.data_dir)?;
+    let storage =
+        storage::sqlite::Sqlite::open_with_queue(&settings.data_dir, settings.write_queue)?;
     let key_file = settings
         .secret_file
         .clone()

@@ -138,6 +138,16 @@ enum Command {
             default_value = "DATA_DIR/secret.key"
         )]
         secret_file: PathBuf,
+        /// Writes that may wait for the database writer. A request that
+        /// finds them all taken is answered 503 `storage.busy` with
+        /// `Retry-After` (nothing stored; the widget retries).
+        #[arg(
+            long,
+            env = "ACCREDIT_WRITE_QUEUE",
+            default_value_t = accredit_server::storage::sqlite::DEFAULT_WRITE_QUEUE,
+            value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+        )]
+        write_queue: usize,
     },
     /// Organiser tokens.
     Token {
@@ -211,6 +221,7 @@ async fn run() -> ExitCode {
             smtp_url,
             mail_from,
             secret_file,
+            write_queue,
         } => {
             async {
                 let secret_file =
@@ -226,6 +237,7 @@ async fn run() -> ExitCode {
                 settings.rate_limit = rate_limit;
                 settings.reference_prefixes = parse_prefixes(&reference_prefixes)?;
                 settings.client_ip_header = client_ip_header;
+                settings.write_queue = write_queue;
                 serve(addr, settings).await
             }
             .await

@@ -30,6 +30,8 @@ pub enum StorageError {
     ReadOnly,
     /// The database stayed locked longer than the busy timeout.
     Busy,
+    /// Too many writes are waiting already; this one was not queued.
+    Overloaded,
     /// Reading or writing the file failed (a file size limit, a failing
     /// disk); the text is for the log only.
     Io(String),
@@ -43,6 +45,7 @@ impl fmt::Display for StorageError {
             StorageError::Full => f.write_str("storage is full"),
             StorageError::ReadOnly => f.write_str("storage is read-only"),
             StorageError::Busy => f.write_str("storage is busy"),
+            StorageError::Overloaded => f.write_str("the write queue is full"),
             StorageError::Io(text) => write!(f, "storage I/O error: {text}"),
             StorageError::Other(text) => write!(f, "storage error: {text}"),
         }

@@ -16,6 +16,13 @@
 //! timeout covers other processes (`accredit-server purge`, `token create`)
 //! writing meanwhile.
 //!
+//! The queue in front of the writer is bounded ([`DEFAULT_WRITE_QUEUE`]
+//! unless configured): a write from a request that finds it full is
+//! refused at once with [`StorageError::Overloaded`], before anything is
+//! queued, so a flood of requests cannot grow memory without bound and the
+//! client is told to come back. Background writes (deliveries, purges)
+//! wait for room instead.
+//!
 //! Reads use a small pool of read-only connections, which WAL lets run
 //! alongside the writer. `secure_delete` overwrites deleted rows, so purged
 //! personal data does not linger in free pages of the file.
@@ -27,7 +34,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -39,9 +46,14 @@ const IDLE_READERS: usize = 4;
 /// Most writes committed together.
 pub const MAX_BATCH: usize = 64;
 
+/// Writes that may wait for the writer: four full batches. Under a burst
+/// the writer drains it within a few commits; past it, requests are
+/// answered 503 rather than held in memory.
+pub const DEFAULT_WRITE_QUEUE: usize = 4 * MAX_BATCH;
+
 pub struct Sqlite {
     path: PathBuf,
-    writer: Option<Sender<Request>>,
+    writer: Option<SyncSender<Request>>,
     writer_thread: Option<JoinHandle<()>>,
     readers: Mutex<Vec<Connection>>,
 }
@@ -230,8 +242,15 @@ fn incremental_auto_vacuum(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 impl Sqlite {
-    /// Opens (creating if needed) `data_dir/accredit.sqlite3` and migrates it.
+    /// Opens (creating if needed) `data_dir/accredit.sqlite3` and migrates
+    /// it, with the default write queue.
     pub fn open(data_dir: &Path) -> Result<Sqlite, String> {
+        Sqlite::open_with_queue(data_dir, DEFAULT_WRITE_QUEUE)
+    }
+
+    /// Like [`Sqlite::open`], with room for `write_queue` (at least 1)
+    /// writes waiting for the writer.
+    pub fn open_with_queue(data_dir: &Path, write_queue: usize) -> Result<Sqlite, String> {
         crate::private_files::folder(data_dir)
             .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
         let path = data_dir.join(FILE_NAME);
@@ -241,7 +260,7 @@ impl Sqlite {
             open_connection(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         incremental_auto_vacuum(&writer).map_err(|e| format!("{}: {e}", path.display()))?;
         migrations::migrate(&mut writer).map_err(|e| format!("{}: {e}", path.display()))?;
-        let (requests, queue) = mpsc::channel();
+        let (requests, queue) = mpsc::sync_channel(write_queue.max(1));
         let writer_thread = std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || run_writer(writer, queue))
@@ -259,8 +278,28 @@ impl Sqlite {
     }
 
     /// Runs `f` on the writer thread, in a transaction; returns once that
-    /// transaction is committed (or failed).
+    /// transaction is committed (or failed). A full queue refuses it with
+    /// [`StorageError::Overloaded`]: nothing was queued, nothing is stored.
     fn write<T, F>(&self, f: F) -> StorageResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        self.enqueue(f, false)
+    }
+
+    /// Like [`Sqlite::write`], but waits for room in the queue: for work
+    /// with nobody to tell "come back later" (deliveries, purges, the
+    /// command line).
+    fn write_waiting<T, F>(&self, f: F) -> StorageResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        self.enqueue(f, true)
+    }
+
+    fn enqueue<T, F>(&self, f: F, wait: bool) -> StorageResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
@@ -272,11 +311,16 @@ impl Sqlite {
             reply,
         };
         let stopped = || StorageError::Other("the writer thread has stopped".into());
-        self.writer
-            .as_ref()
-            .ok_or_else(stopped)?
-            .send(Request::Write(Box::new(job)))
-            .map_err(|_| stopped())?;
+        let writer = self.writer.as_ref().ok_or_else(stopped)?;
+        let request = Request::Write(Box::new(job));
+        if wait {
+            writer.send(request).map_err(|_| stopped())?;
+        } else {
+            writer.try_send(request).map_err(|e| match e {
+                TrySendError::Full(_) => StorageError::Overloaded,
+                TrySendError::Disconnected(_) => stopped(),
+            })?;
+        }
         answer.recv().map_err(|_| stopped())?
     }
 
@@ -849,7 +893,7 @@ impl Storage for Sqlite {
 
     fn message_sent(&self, id: &str, at: i64) -> StorageResult<()> {
         let id = id.to_owned();
-        self.write(move |tx| {
+        self.write_waiting(move |tx| {
             tx.execute(
                 "UPDATE outbox SET sent_at = ?1, attempts = attempts + 1, last_error = NULL WHERE id = ?2",
                 params![at, id],
@@ -866,7 +910,7 @@ impl Storage for Sqlite {
         retry_at: Option<i64>,
     ) -> StorageResult<()> {
         let (id, error) = (id.to_owned(), error.to_owned());
-        self.write(move |tx| {
+        self.write_waiting(move |tx| {
             match retry_at {
                 Some(next) => tx.execute(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, next_attempt_at = ?2 WHERE id = ?3",
@@ -957,7 +1001,7 @@ impl Storage for Sqlite {
 
     fn insert_token(&self, token: &TokenRecord) -> StorageResult<()> {
         let token = token.clone();
-        self.write(move |tx| {
+        self.write_waiting(move |tx| {
             tx.execute(
                 "INSERT INTO tokens (id, event, label, hash, created_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -995,12 +1039,12 @@ impl Storage for Sqlite {
 
     fn revoke_token(&self, id: &str) -> StorageResult<bool> {
         let id = id.to_owned();
-        self.write(move |tx| Ok(tx.execute("DELETE FROM tokens WHERE id = ?1", [&id])? > 0))
+        self.write_waiting(move |tx| Ok(tx.execute("DELETE FROM tokens WHERE id = ?1", [&id])? > 0))
     }
 
     fn purge_event(&self, event: &str) -> StorageResult<Deleted> {
         let event = event.to_owned();
-        let deleted = self.write(move |tx| {
+        let deleted = self.write_waiting(move |tx| {
             let event = event.as_str();
             let attachments = tx.execute("DELETE FROM attachments WHERE event = ?1", [event])?;
             tx.execute("DELETE FROM idempotency WHERE event = ?1", [event])?;
@@ -1038,7 +1082,7 @@ impl Storage for Sqlite {
     }
 
     fn expire_unused_attachments(&self, before: i64) -> StorageResult<u64> {
-        let n = self.write(move |tx| {
+        let n = self.write_waiting(move |tx| {
             tx.execute(
                 "DELETE FROM attachments WHERE registration_id IS NULL AND created_at < ?1",
                 [before],
@@ -1118,6 +1162,64 @@ mod tests {
             Sqlite::open(dir.path()).unwrap().tokens("e").unwrap().len(),
             30
         );
+    }
+
+    #[test]
+    fn a_full_queue_refuses_request_writes_at_once_and_background_writes_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Arc::new(Sqlite::open_with_queue(dir.path(), 1).unwrap());
+        // A write that holds the writer until released.
+        let (started, has_started) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let holder = std::thread::spawn({
+            let storage = storage.clone();
+            move || {
+                storage.write(move |_| {
+                    started.send(()).unwrap();
+                    released.recv().unwrap();
+                    Ok(())
+                })
+            }
+        });
+        has_started.recv().unwrap();
+        // The one place in the queue, taken without waiting for the answer.
+        let (reply, queued_answer) = mpsc::sync_channel(1);
+        let queued = Pending {
+            work: Some(|tx: &Connection| tx.execute_batch("CREATE TABLE queued (x)")),
+            result: None,
+            reply,
+        };
+        let writer = storage.writer.as_ref().unwrap();
+        writer
+            .try_send(Request::Write(Box::new(queued)))
+            .ok()
+            .unwrap();
+        // A request's write is refused now, and nothing of it is stored.
+        let refused = NewAttachment {
+            id: "refused".into(),
+            event: "e".into(),
+            media_type: "application/pdf",
+            data: vec![1, 2, 3],
+            created_at: 0,
+        };
+        assert_eq!(
+            storage.insert_attachment(&refused),
+            Err(StorageError::Overloaded)
+        );
+        // A background write waits for room instead.
+        let waiting = std::thread::spawn({
+            let storage = storage.clone();
+            move || storage.insert_token(&token(1, 1))
+        });
+        release.send(()).unwrap();
+        assert_eq!(holder.join().unwrap(), Ok(()));
+        assert_eq!(queued_answer.recv().unwrap(), Ok(()));
+        assert_eq!(waiting.join().unwrap(), Ok(()));
+        assert_eq!(storage.tokens("e").unwrap().len(), 1);
+        assert_eq!(storage.attachment("e", "refused").unwrap(), None);
+        // Once drained, request writes go through again.
+        assert_eq!(storage.insert_attachment(&refused), Ok(()));
+        assert!(storage.attachment("e", "refused").unwrap().is_some());
     }
 
     #[test]

@@ -11,3 +11,4 @@ mod registrations;
 mod retention;
 mod security;
 mod security_log;
+mod write_queue;
