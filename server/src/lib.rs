@@ -24,6 +24,7 @@ pub mod reference;
 pub mod security;
 pub mod static_files;
 pub mod storage;
+pub mod upload_quota;
 
 use axum::Router;
 use axum::http::HeaderName;
@@ -74,6 +75,9 @@ pub struct Settings {
     /// Writes that may wait for the database writer; a request finding
     /// the queue full is answered 503 `storage.busy`.
     pub write_queue: usize,
+    /// Unclaimed upload bytes per client address (last 24 hours) and per
+    /// event; past either, an upload is answered 429.
+    pub upload_limits: upload_quota::UploadLimits,
 }
 
 impl Settings {
@@ -96,6 +100,7 @@ impl Settings {
             mail_retry_secs: 30,
             clock: clock::Clock::system(),
             write_queue: storage::sqlite::DEFAULT_WRITE_QUEUE,
+            upload_limits: upload_quota::UploadLimits::default(),
         }
     }
 
@@ -118,6 +123,26 @@ impl Settings {
         if self.write_queue == 0 {
             return Err("--write-queue must be at least 1".to_owned());
         }
+        // A limit below an event's largest file would refuse that file for
+        // ever, whatever the client did before.
+        let limits = [
+            ("--upload-quota", self.upload_limits.per_client),
+            ("--event-upload-cap", self.upload_limits.per_event),
+        ];
+        for (flag, limit) in limits {
+            let Some(bytes) = limit.bytes() else { continue };
+            if let Some((id, event)) = self
+                .events
+                .iter()
+                .find(|(_, e)| e.limits.attachment_max_bytes > bytes)
+            {
+                return Err(format!(
+                    "{flag} {limit} is below the attachment size limit of event `{id}` \
+                     ({} bytes)",
+                    event.limits.attachment_max_bytes
+                ));
+            }
+        }
         Ok(())
     }
 }
@@ -132,6 +157,7 @@ pub struct AppState {
     pub cors: cors::AllowList,
     pub reference_prefixes: BTreeMap<String, String>,
     pub client_ip_header: Option<HeaderName>,
+    pub upload_limits: upload_quota::UploadLimits,
     pub manage_key: manage::ManageKey,
     pub outbox: outbox::Outbox,
     pub clock: clock::Clock,
@@ -183,6 +209,7 @@ fn build(settings: Settings) -> Result<(Router, Arc<AppState>, Mailer), String> 
         cors: settings.cors,
         reference_prefixes: settings.reference_prefixes,
         client_ip_header: settings.client_ip_header,
+        upload_limits: settings.upload_limits,
         manage_key,
         outbox: outbox::Outbox::new(&settings.mail_from),
         clock: settings.clock,
@@ -288,5 +315,21 @@ mod tests {
         let mut s = new();
         s.cors = cors::AllowList::parse(["other=https://x.org"]).unwrap();
         assert!(s.check().unwrap_err().contains("unknown event"));
+    }
+
+    #[test]
+    fn upload_limits_below_an_events_file_size_limit_are_refused() {
+        let new = || Settings::new(events::demo(), "dist".into(), "data".into());
+        let mut s = new();
+        s.upload_limits.per_client = upload_quota::SizeLimit::Bytes(1024 * 1024);
+        let refusal = s.check().unwrap_err();
+        assert!(refusal.contains("--upload-quota 1MB"), "{refusal}");
+        let mut s = new();
+        s.upload_limits.per_event = upload_quota::SizeLimit::Bytes(1024);
+        assert!(s.check().unwrap_err().contains("--event-upload-cap"));
+        let mut s = new();
+        s.upload_limits.per_client = upload_quota::SizeLimit::Off;
+        s.upload_limits.per_event = upload_quota::SizeLimit::Bytes(5 * 1024 * 1024);
+        assert_eq!(s.check(), Ok(()));
     }
 }

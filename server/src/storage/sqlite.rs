@@ -356,6 +356,24 @@ fn classify(error: rusqlite::Error) -> StorageError {
     }
 }
 
+/// The client's unclaimed uploads still in the quota's window at `now`,
+/// as `(size, uploaded_at)`, oldest first.
+fn unclaimed_uploads_of(
+    tx: &Connection,
+    client: &str,
+    now: i64,
+) -> rusqlite::Result<Vec<(u64, i64)>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT size, created_at FROM attachments
+         WHERE client = ?1 AND registration_id IS NULL AND created_at > ?2
+         ORDER BY created_at, rowid",
+    )?;
+    let rows = stmt.query_map(params![client, now - upload_quota::WINDOW_SECS], |row| {
+        Ok((row.get::<_, i64>(0)? as u64, row.get(1)?))
+    })?;
+    rows.collect()
+}
+
 fn status_of(text: String) -> rusqlite::Result<Status> {
     text.parse()
         .map_err(|()| rusqlite::Error::InvalidColumnType(0, text, rusqlite::types::Type::Text))
@@ -623,7 +641,9 @@ impl Storage for Sqlite {
                 new.id,
                 new.created_at
             ])?;
-            let mut claim = tx.prepare_cached("UPDATE attachments SET registration_id = ?1 WHERE id = ?2")?;
+            let mut claim = tx.prepare_cached(
+                "UPDATE attachments SET registration_id = ?1, client = NULL WHERE id = ?2",
+            )?;
             for id in &new.attachments {
                 claim.execute(params![new.id, id])?;
             }
@@ -801,7 +821,8 @@ impl Storage for Sqlite {
                 a.at
             ])?;
             let mut claim = tx.prepare_cached(
-                "UPDATE attachments SET registration_id = ?1 WHERE id = ?2 AND registration_id IS NULL",
+                "UPDATE attachments SET registration_id = ?1, client = NULL
+                 WHERE id = ?2 AND registration_id IS NULL",
             )?;
             for id in &a.attachments {
                 claim.execute(params![a.registration_id, id])?;
@@ -941,22 +962,45 @@ impl Storage for Sqlite {
         })
     }
 
-    fn insert_attachment(&self, new: &NewAttachment) -> StorageResult<()> {
-        let new = new.clone();
+    fn insert_attachment(
+        &self,
+        new: &NewAttachment,
+        limits: &UploadLimits,
+    ) -> StorageResult<AttachmentOutcome> {
+        let (new, limits) = (new.clone(), *limits);
         self.write(move |tx| {
+            let size = new.data.len() as u64;
+            if let Some(quota) = limits.per_client.bytes() {
+                let counted = unclaimed_uploads_of(tx, &new.client, new.created_at)?;
+                if let Some(until) = upload_quota::quota_frees_at(&counted, size, quota) {
+                    return Ok(AttachmentOutcome::QuotaExceeded { until });
+                }
+            }
+            if let Some(cap) = limits.per_event.bytes() {
+                let used: i64 = tx
+                    .prepare_cached(
+                        "SELECT COALESCE(SUM(size), 0) FROM attachments
+                         WHERE event = ?1 AND registration_id IS NULL",
+                    )?
+                    .query_row([&new.event], |row| row.get(0))?;
+                if (used as u64).saturating_add(size) > cap {
+                    return Ok(AttachmentOutcome::EventFull);
+                }
+            }
             tx.prepare_cached(
-                "INSERT INTO attachments (id, event, media_type, size, data, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO attachments (id, event, media_type, size, data, created_at, client)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![
                 new.id,
                 new.event,
                 new.media_type,
-                new.data.len() as i64,
+                size as i64,
                 new.data,
-                new.created_at
+                new.created_at,
+                new.client
             ])?;
-            Ok(())
+            Ok(AttachmentOutcome::Stored)
         })
     }
 
@@ -1201,9 +1245,11 @@ mod tests {
             media_type: "application/pdf",
             data: vec![1, 2, 3],
             created_at: 0,
+            client: "192.0.2.1".into(),
         };
+        let limits = UploadLimits::default();
         assert_eq!(
-            storage.insert_attachment(&refused),
+            storage.insert_attachment(&refused, &limits),
             Err(StorageError::Overloaded)
         );
         // A background write waits for room instead.
@@ -1218,7 +1264,10 @@ mod tests {
         assert_eq!(storage.tokens("e").unwrap().len(), 1);
         assert_eq!(storage.attachment("e", "refused").unwrap(), None);
         // Once drained, request writes go through again.
-        assert_eq!(storage.insert_attachment(&refused), Ok(()));
+        assert_eq!(
+            storage.insert_attachment(&refused, &limits),
+            Ok(AttachmentOutcome::Stored)
+        );
         assert!(storage.attachment("e", "refused").unwrap().is_some());
     }
 

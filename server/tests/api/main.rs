@@ -11,4 +11,5 @@ mod registrations;
 mod retention;
 mod security;
 mod security_log;
+mod upload_quota;
 mod write_queue;
