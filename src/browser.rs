@@ -15,20 +15,46 @@ pub async fn sleep(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// A random RFC 4122 version 4 UUID from the platform's CSPRNG.
+/// A random RFC 4122 version 4 UUID (36 characters, what the server's
+/// idempotency keys expect) from the platform's CSPRNG.
+///
+/// `crypto.randomUUID` exists only on secure pages (HTTPS, localhost) of
+/// recent browsers, and calling it where it is missing would throw, so it
+/// is looked up first; elsewhere `crypto.getRandomValues`, which every
+/// page has, supplies the 16 bytes; only without Web Crypto at all does
+/// `Math.random` (still unique enough to key one submission's retries).
 pub fn uuid() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| {
-            // No Web Crypto (very old browsers): still unique enough to key
-            // one submission's retries.
-            format!(
-                "{:x}-{:x}",
-                js_sys::Date::now() as u64,
-                (js_sys::Math::random() * 1e16) as u64
-            )
-        })
+    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+    if let Some(crypto) = &crypto {
+        let has_random_uuid = js_sys::Reflect::get(crypto, &JsValue::from_str("randomUUID"))
+            .is_ok_and(|f| f.is_function());
+        if has_random_uuid {
+            return crypto.random_uuid();
+        }
+    }
+    let mut bytes = [0u8; 16];
+    let filled = crypto.is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    uuid_v4(bytes)
+}
+
+/// Formats 16 random bytes as a version 4, variant 1 UUID.
+pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 pub fn random() -> f64 {
@@ -410,4 +436,21 @@ pub fn language_name(lang: &str) -> String {
         .ok()
         .and_then(|d| d.of(lang))
         .unwrap_or_else(|| lang.to_string())
+}
+
+// Run in the browser with the component tests (`cargo xtask test`).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn keys_are_uuid_v4_of_36_characters() {
+        assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(uuid_v4([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        let key = uuid();
+        assert_eq!(key.len(), 36, "{key}");
+        assert_eq!(&key[14..15], "4", "{key}");
+        assert_ne!(uuid(), key);
+    }
 }

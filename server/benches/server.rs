@@ -298,7 +298,7 @@ async fn open_loop(server: &Server, first: usize) -> (Vec<f64>, usize) {
         tasks.push(tokio::spawn(async move {
             let response = client
                 .post(&url)
-                .header("idempotency-key", format!("latency-{}", first + i))
+                .header("idempotency-key", format!("latency-probe-{:08}", first + i))
                 .header("content-type", "application/json")
                 .body(body)
                 .send()
@@ -338,7 +338,12 @@ fn verdict(ok: bool) -> &'static str {
 
 async fn run() -> String {
     let bodies: Vec<(String, String)> = (0..DELEGATIONS)
-        .map(|n| (format!("ingest-{n:08}"), registration(n).to_string()))
+        .map(|n| {
+            (
+                format!("ingest-delegation-{n:08}"),
+                registration(n).to_string(),
+            )
+        })
         .collect();
     // The raw baseline stores what the server stores: the normalised payload.
     let normalised: Vec<(String, String)> = bodies

@@ -274,6 +274,10 @@ pub fn client_ip_from(
         })
 }
 
+/// `Retry-After` of a full write queue: the writer drains it within a few
+/// commits, far less than this.
+pub const STORAGE_BUSY_RETRY_SECS: u64 = 1;
+
 /// The problem for a failed storage call. Nothing was stored, and the
 /// client is told so with a 5xx, never a 2xx.
 pub fn storage_problem(error: StorageError) -> Problem {
@@ -295,6 +299,18 @@ pub fn storage_problem(error: StorageError) -> Problem {
                 "The server cannot store data right now; nothing was stored. Please try again.",
             )
             .retry_after(5)
+        }
+        // Not an error of the server: a burst larger than the writer's
+        // queue. The write was never queued, so a retry (with the same
+        // idempotency key) stores it once.
+        StorageError::Overloaded => {
+            tracing::warn!("{error}; answering 503");
+            Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage.busy",
+                "The server is busy; nothing was stored. Please try again in a moment.",
+            )
+            .retry_after(STORAGE_BUSY_RETRY_SECS)
         }
         StorageError::Other(_) => Problem::internal(error),
     }

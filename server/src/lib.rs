@@ -27,6 +27,7 @@ pub mod reference;
 pub mod security;
 pub mod static_files;
 pub mod storage;
+pub mod upload_quota;
 
 use axum::Router;
 use axum::http::HeaderName;
@@ -87,6 +88,12 @@ pub struct Settings {
     /// (`X-Forwarded-Proto`); without it the scheme is `https` with
     /// [`Settings::hsts`], else `http`.
     pub proto_header: Option<HeaderName>,
+    /// Writes that may wait for the database writer; a request finding
+    /// the queue full is answered 503 `storage.busy`.
+    pub write_queue: usize,
+    /// Unclaimed upload bytes per client address (last 24 hours) and per
+    /// event; past either, an upload is answered 429.
+    pub upload_limits: upload_quota::UploadLimits,
 }
 
 impl Settings {
@@ -112,6 +119,8 @@ impl Settings {
             body_rate: api::body::MinimumRate::default(),
             hsts: false,
             proto_header: None,
+            write_queue: storage::sqlite::DEFAULT_WRITE_QUEUE,
+            upload_limits: upload_quota::UploadLimits::default(),
         }
     }
 
@@ -135,6 +144,29 @@ impl Settings {
         if self.body_rate.bytes_per_sec == 0 || self.body_rate.window.is_zero() {
             return Err("--body-min-rate and --body-rate-window must be more than 0".into());
         }
+        if self.write_queue == 0 {
+            return Err("--write-queue must be at least 1".to_owned());
+        }
+        // A limit below an event's largest file would refuse that file for
+        // ever, whatever the client did before.
+        let limits = [
+            ("--upload-quota", self.upload_limits.per_client),
+            ("--event-upload-cap", self.upload_limits.per_event),
+        ];
+        for (flag, limit) in limits {
+            let Some(bytes) = limit.bytes() else { continue };
+            if let Some((id, event)) = self
+                .events
+                .iter()
+                .find(|(_, e)| e.limits.attachment_max_bytes > bytes)
+            {
+                return Err(format!(
+                    "{flag} {limit} is below the attachment size limit of event `{id}` \
+                     ({} bytes)",
+                    event.limits.attachment_max_bytes
+                ));
+            }
+        }
         Ok(())
     }
 }
@@ -150,6 +182,7 @@ pub struct AppState {
     pub reference_prefixes: BTreeMap<String, String>,
     pub client_ip_header: Option<HeaderName>,
     pub body_rate: api::body::MinimumRate,
+    pub upload_limits: upload_quota::UploadLimits,
     pub manage_key: manage::ManageKey,
     pub outbox: outbox::Outbox,
     pub clock: clock::Clock,
@@ -173,7 +206,8 @@ impl AppState {
 
 fn build(settings: Settings) -> Result<(Router, Arc<AppState>, Mailer), String> {
     settings.check()?;
-    let storage = storage::sqlite::Sqlite::open(&settings.data_dir)?;
+    let storage =
+        storage::sqlite::Sqlite::open_with_queue(&settings.data_dir, settings.write_queue)?;
     let key_file = settings
         .secret_file
         .clone()
@@ -205,6 +239,7 @@ fn build(settings: Settings) -> Result<(Router, Arc<AppState>, Mailer), String> 
         reference_prefixes: settings.reference_prefixes,
         client_ip_header: settings.client_ip_header,
         body_rate: settings.body_rate,
+        upload_limits: settings.upload_limits,
         manage_key,
         outbox: outbox::Outbox::new(&settings.mail_from),
         clock: settings.clock,
@@ -330,5 +365,21 @@ mod tests {
         let mut s = new();
         s.cors = cors::AllowList::parse(["other=https://x.org"]).unwrap();
         assert!(s.check().unwrap_err().contains("unknown event"));
+    }
+
+    #[test]
+    fn upload_limits_below_an_events_file_size_limit_are_refused() {
+        let new = || Settings::new(events::demo(), "dist".into(), "data".into());
+        let mut s = new();
+        s.upload_limits.per_client = upload_quota::SizeLimit::Bytes(1024 * 1024);
+        let refusal = s.check().unwrap_err();
+        assert!(refusal.contains("--upload-quota 1MB"), "{refusal}");
+        let mut s = new();
+        s.upload_limits.per_event = upload_quota::SizeLimit::Bytes(1024);
+        assert!(s.check().unwrap_err().contains("--event-upload-cap"));
+        let mut s = new();
+        s.upload_limits.per_client = upload_quota::SizeLimit::Off;
+        s.upload_limits.per_event = upload_quota::SizeLimit::Bytes(5 * 1024 * 1024);
+        assert_eq!(s.check(), Ok(()));
     }
 }

@@ -6,6 +6,7 @@ use accredit_server::rate_limit::RateLimit;
 use accredit_server::security::{self, Actor};
 use accredit_server::storage::Storage;
 use accredit_server::storage::sqlite::Sqlite;
+use accredit_server::upload_quota::{SizeLimit, UploadLimits};
 use accredit_server::{Settings, auth, clock, cors, events, purge};
 use axum::http::HeaderName;
 use clap::{Args, Parser, Subcommand};
@@ -86,6 +87,8 @@ impl Common {
     }
 }
 
+// Parsed once at start-up: the size of the `serve` variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API, the widget files and the demo page.
@@ -143,6 +146,25 @@ enum Command {
         secret_file: PathBuf,
         #[command(flatten)]
         net: Box<Net>,
+        /// Writes that may wait for the database writer. A request that
+        /// finds them all taken is answered 503 `storage.busy` with
+        /// `Retry-After` (nothing stored; the widget retries).
+        #[arg(
+            long,
+            env = "ACCREDIT_WRITE_QUEUE",
+            default_value_t = accredit_server::storage::sqlite::DEFAULT_WRITE_QUEUE,
+            value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+        )]
+        write_queue: usize,
+        /// Bytes of uploads not yet part of a registration that one client
+        /// address may have from the last 24 hours (`50MB`, `off`). Past
+        /// it: 429 `upload.quota_exceeded`.
+        #[arg(long, env = "ACCREDIT_UPLOAD_QUOTA", default_value_t = SizeLimit::DEFAULT_PER_CLIENT)]
+        upload_quota: SizeLimit,
+        /// Bytes of uploads not yet part of a registration that one event
+        /// may hold (`2GB`, `off`). Past it: 429 `upload.event_storage_full`.
+        #[arg(long, env = "ACCREDIT_EVENT_UPLOAD_CAP", default_value_t = SizeLimit::DEFAULT_PER_EVENT)]
+        event_upload_cap: SizeLimit,
     },
     /// Organiser tokens.
     Token {
@@ -274,6 +296,9 @@ async fn run() -> ExitCode {
             mail_from,
             secret_file,
             net,
+            write_queue,
+            upload_quota,
+            event_upload_cap,
         } => {
             async {
                 let secret_file =
@@ -289,6 +314,11 @@ async fn run() -> ExitCode {
                 settings.rate_limit = rate_limit;
                 settings.reference_prefixes = parse_prefixes(&reference_prefixes)?;
                 settings.client_ip_header = client_ip_header;
+                settings.write_queue = write_queue;
+                settings.upload_limits = UploadLimits {
+                    per_client: upload_quota,
+                    per_event: event_upload_cap,
+                };
                 net.apply(&mut settings);
                 settings.check()?;
                 serve(addr, settings).await

@@ -101,7 +101,7 @@ impl Limiter {
                 b.tokens + now.duration_since(b.updated).as_secs_f64() * per_sec < capacity
             });
         }
-        let bucket = buckets.entry(key(client)).or_insert(Bucket {
+        let bucket = buckets.entry(client_key(client)).or_insert(Bucket {
             tokens: capacity,
             updated: now,
         });
@@ -117,7 +117,10 @@ impl Limiter {
     }
 }
 
-fn key(client: IpAddr) -> IpAddr {
+/// The address a client is counted under: itself, an IPv4-mapped IPv6
+/// address as IPv4, and any other IPv6 address as its /64. The upload
+/// quota counts under the same key.
+pub fn client_key(client: IpAddr) -> IpAddr {
     match client {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),
@@ -169,8 +172,8 @@ mod tests {
     fn ipv6_clients_share_their_slash_64() {
         let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
         let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
-        assert_eq!(key(a), key(b));
+        assert_eq!(client_key(a), client_key(b));
         let mapped: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
-        assert_eq!(key(mapped), "192.0.2.1".parse::<IpAddr>().unwrap());
+        assert_eq!(client_key(mapped), "192.0.2.1".parse::<IpAddr>().unwrap());
     }
 }

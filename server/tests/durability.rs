@@ -134,7 +134,7 @@ async fn every_acknowledged_registration_survives_kill_9() {
             let mut keys = Vec::new();
             for _ in 0..600 {
                 n += 1;
-                let key = format!("crash-{round}-{n}");
+                let key = format!("crash-round-{round}-{n:06}");
                 bodies.insert(key.clone(), accredit_test_support::payload::numbered(n));
                 keys.push((key, accredit_test_support::payload::numbered(n)));
             }
@@ -266,7 +266,7 @@ async fn fill(server: &Server) -> Filled {
                 filled
                     .refusals
                     .push((status, body["code"].as_str().unwrap_or_default().to_owned()));
-                let key = format!("full-disk-{n}");
+                let key = format!("full-disk-retry-{n:06}");
                 let (status, body) = post(
                     &client,
                     &server.url("/registrations"),
@@ -468,7 +468,7 @@ async fn no_message_is_lost_when_the_server_dies_while_mail_is_down() {
         let (status, body) = post(
             &client,
             &server.url("/registrations"),
-            &format!("outbox-crash-{n}"),
+            &format!("outbox-crash-{n:06}"),
             &accredit_test_support::payload::numbered(n),
         )
         .await

@@ -11,12 +11,16 @@
 //! that one error, as in a refused registration. The returned id
 //! goes into the payload (`members[i].photo`, `delegation.credentials_letter`);
 //! ids that no registration uses expire after 24 hours.
+//!
+//! Unclaimed uploads are limited per client address and per event
+//! ([`crate::upload_quota`]): past either limit an upload is a 429 with
+//! `Retry-After`, `upload.quota_exceeded` or `upload.event_storage_full`.
 
 use super::problem::Problem;
 use super::{ClientIp, body, storage_problem};
 use crate::attachments::{self, Kind, Purpose, Rejection};
-use crate::storage::{self, NewAttachment};
-use crate::{AppState, auth, random};
+use crate::storage::{self, AttachmentOutcome, NewAttachment};
+use crate::{AppState, auth, random, rate_limit, upload_quota};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};
@@ -34,6 +38,7 @@ pub async fn upload(
     State(state): State<Arc<AppState>>,
     Path(event_id): Path<String>,
     Query(query): Query<UploadQuery>,
+    ClientIp(client): ClientIp,
     request: Request,
 ) -> Result<Response, Problem> {
     let event = state.event(&event_id)?;
@@ -58,22 +63,47 @@ pub async fn upload(
     let (parts, request_body): (_, Body) = request.into_parts();
     let bytes = body::read(&parts.headers, request_body, limit, state.body_rate).await?;
     let (kind, data) = attachments::prepare(&bytes, purpose, max_bytes).map_err(rejected)?;
+    let now = state.clock.now();
     let new = NewAttachment {
         id: random::uuid(),
-        event: event_id,
+        event: event_id.clone(),
         media_type: kind.media_type(),
         data,
-        created_at: state.clock.now(),
+        created_at: now,
+        client: rate_limit::client_key(client).to_string(),
     };
     let response = serde_json::json!({
         "id": new.id,
         "media_type": new.media_type,
         "size": new.data.len(),
     });
-    storage::run(&state.storage, move |s| s.insert_attachment(&new))
+    let limits = state.upload_limits;
+    let outcome = storage::run(&state.storage, move |s| s.insert_attachment(&new, &limits))
         .await
         .map_err(storage_problem)?;
-    Ok((StatusCode::CREATED, Json(response)).into_response())
+    match outcome {
+        AttachmentOutcome::Stored => Ok((StatusCode::CREATED, Json(response)).into_response()),
+        AttachmentOutcome::QuotaExceeded { until } => Err(Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "upload.quota_exceeded",
+            format!(
+                "Files uploaded from this address and not yet part of a registration \
+                 have reached {}; submit the registration that uses them, or try again later.",
+                limits.per_client
+            ),
+        )
+        .retry_after(until.saturating_sub(now).max(1) as u64)),
+        AttachmentOutcome::EventFull => {
+            tracing::warn!(event = %event_id, "unclaimed uploads reached the event's cap");
+            Err(Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "upload.event_storage_full",
+                "This event holds as many uploaded files not yet part of a registration as it \
+                 can; please try again later.",
+            )
+            .retry_after(upload_quota::EVENT_FULL_RETRY_SECS as u64))
+        }
+    }
 }
 
 /// The problem for a refused upload.

@@ -123,6 +123,18 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE tokens ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
     UPDATE tokens SET expires_at = created_at + 90 * 86400;
     ",
+    // 4: upload quotas. An unclaimed attachment knows the client address it
+    // came from (as the rate limiter keys it), so each address's unclaimed
+    // bytes can be summed; the claim clears it, so no registration keeps
+    // its uploader's address. Uploads from before have none and count only
+    // towards their event's total.
+    r"
+    ALTER TABLE attachments ADD COLUMN client TEXT;
+    CREATE INDEX attachments_unclaimed_by_client ON attachments (client, created_at)
+        WHERE registration_id IS NULL;
+    CREATE INDEX attachments_unclaimed_by_event ON attachments (event)
+        WHERE registration_id IS NULL;
+    ",
 ];
 
 /// Brings the database to the latest version. Refuses a database written

@@ -14,6 +14,7 @@
 pub mod migrations;
 pub mod sqlite;
 
+use crate::upload_quota::{self, UploadLimits};
 use accredit_model::api::{Author, MessageKind};
 use accredit_model::review::Status;
 use std::fmt;
@@ -30,6 +31,8 @@ pub enum StorageError {
     ReadOnly,
     /// The database stayed locked longer than the busy timeout.
     Busy,
+    /// Too many writes are waiting already; this one was not queued.
+    Overloaded,
     /// Reading or writing the file failed (a file size limit, a failing
     /// disk); the text is for the log only.
     Io(String),
@@ -43,6 +46,7 @@ impl fmt::Display for StorageError {
             StorageError::Full => f.write_str("storage is full"),
             StorageError::ReadOnly => f.write_str("storage is read-only"),
             StorageError::Busy => f.write_str("storage is busy"),
+            StorageError::Overloaded => f.write_str("the write queue is full"),
             StorageError::Io(text) => write!(f, "storage I/O error: {text}"),
             StorageError::Other(text) => write!(f, "storage error: {text}"),
         }
@@ -260,6 +264,23 @@ pub struct NewAttachment {
     pub media_type: &'static str,
     pub data: Vec<u8>,
     pub created_at: i64,
+    /// The uploader's address as the rate limiter keys it
+    /// ([`crate::rate_limit::client_key`]), kept until a registration
+    /// claims the attachment.
+    pub client: String,
+}
+
+/// Whether an upload was stored, or which upload limit refused it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttachmentOutcome {
+    Stored,
+    /// The client's unclaimed uploads of the window leave no room; it has
+    /// room again at this Unix time.
+    QuotaExceeded {
+        until: i64,
+    },
+    /// The event's unclaimed uploads leave no room.
+    EventFull,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -314,7 +335,15 @@ pub trait Storage: Send + Sync + 'static {
     /// Changes the status if [`Status::can_change_to`] allows it, and
     /// records the change in the audit trail, atomically.
     fn change_status(&self, change: &StatusChange) -> StorageResult<ChangeOutcome>;
-    fn insert_attachment(&self, new: &NewAttachment) -> StorageResult<()>;
+    /// Stores the upload unless it would take the client's unclaimed
+    /// uploads of the last [`upload_quota::WINDOW_SECS`] or the event's
+    /// unclaimed uploads over `limits`; the check and the insert are one
+    /// transaction, so concurrent uploads cannot overshoot.
+    fn insert_attachment(
+        &self,
+        new: &NewAttachment,
+        limits: &UploadLimits,
+    ) -> StorageResult<AttachmentOutcome>;
     fn attachment(&self, event: &str, id: &str) -> StorageResult<Option<Attachment>>;
     /// Type and owner of those of `ids` that exist for the event.
     fn attachment_info(&self, event: &str, ids: &[String]) -> StorageResult<Vec<AttachmentInfo>>;

@@ -16,6 +16,13 @@
 //! timeout covers other processes (`accredit-server purge`, `token create`)
 //! writing meanwhile.
 //!
+//! The queue in front of the writer is bounded ([`DEFAULT_WRITE_QUEUE`]
+//! unless configured): a write from a request that finds it full is
+//! refused at once with [`StorageError::Overloaded`], before anything is
+//! queued, so a flood of requests cannot grow memory without bound and the
+//! client is told to come back. Background writes (deliveries, purges)
+//! wait for room instead.
+//!
 //! Reads use a small pool of read-only connections, which WAL lets run
 //! alongside the writer. `secure_delete` overwrites deleted rows, so purged
 //! personal data does not linger in free pages of the file.
@@ -27,7 +34,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -39,9 +46,14 @@ const IDLE_READERS: usize = 4;
 /// Most writes committed together.
 pub const MAX_BATCH: usize = 64;
 
+/// Writes that may wait for the writer: four full batches. Under a burst
+/// the writer drains it within a few commits; past it, requests are
+/// answered 503 rather than held in memory.
+pub const DEFAULT_WRITE_QUEUE: usize = 4 * MAX_BATCH;
+
 pub struct Sqlite {
     path: PathBuf,
-    writer: Option<Sender<Request>>,
+    writer: Option<SyncSender<Request>>,
     writer_thread: Option<JoinHandle<()>>,
     readers: Mutex<Vec<Connection>>,
 }
@@ -230,8 +242,15 @@ fn incremental_auto_vacuum(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 impl Sqlite {
-    /// Opens (creating if needed) `data_dir/accredit.sqlite3` and migrates it.
+    /// Opens (creating if needed) `data_dir/accredit.sqlite3` and migrates
+    /// it, with the default write queue.
     pub fn open(data_dir: &Path) -> Result<Sqlite, String> {
+        Sqlite::open_with_queue(data_dir, DEFAULT_WRITE_QUEUE)
+    }
+
+    /// Like [`Sqlite::open`], with room for `write_queue` (at least 1)
+    /// writes waiting for the writer.
+    pub fn open_with_queue(data_dir: &Path, write_queue: usize) -> Result<Sqlite, String> {
         crate::private_files::folder(data_dir)
             .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
         let path = data_dir.join(FILE_NAME);
@@ -241,7 +260,7 @@ impl Sqlite {
             open_connection(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         incremental_auto_vacuum(&writer).map_err(|e| format!("{}: {e}", path.display()))?;
         migrations::migrate(&mut writer).map_err(|e| format!("{}: {e}", path.display()))?;
-        let (requests, queue) = mpsc::channel();
+        let (requests, queue) = mpsc::sync_channel(write_queue.max(1));
         let writer_thread = std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || run_writer(writer, queue))
@@ -259,17 +278,32 @@ impl Sqlite {
     }
 
     /// Runs `f` on the writer thread, in a transaction; returns once that
-    /// transaction is committed (or failed).
+    /// transaction is committed (or failed). A full queue refuses it with
+    /// [`StorageError::Overloaded`]: nothing was queued, nothing is stored.
     fn write<T, F>(&self, f: F) -> StorageResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     {
-        self.submit(f)?.recv().map_err(|_| writer_stopped())?
+        self.submit(f, false)?
+            .recv()
+            .map_err(|_| writer_stopped())?
+    }
+
+    /// Like [`Sqlite::write`], but waits for room in the queue: for work
+    /// with nobody to tell "come back later" (deliveries, purges, the
+    /// command line).
+    fn write_waiting<T, F>(&self, f: F) -> StorageResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        self.submit(f, true)?.recv().map_err(|_| writer_stopped())?
     }
 
     /// Queues `f` for the writer thread; the receiver gets its outcome.
-    fn submit<T, F>(&self, f: F) -> StorageResult<Receiver<StorageResult<T>>>
+    /// Unless `wait`, a full queue refuses it at once (`Overloaded`).
+    fn submit<T, F>(&self, f: F, wait: bool) -> StorageResult<Receiver<StorageResult<T>>>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
@@ -280,11 +314,16 @@ impl Sqlite {
             result: None,
             reply,
         };
-        self.writer
-            .as_ref()
-            .ok_or_else(writer_stopped)?
-            .send(Request::Write(Box::new(job)))
-            .map_err(|_| writer_stopped())?;
+        let writer = self.writer.as_ref().ok_or_else(writer_stopped)?;
+        let request = Request::Write(Box::new(job));
+        if wait {
+            writer.send(request).map_err(|_| writer_stopped())?;
+        } else {
+            writer.try_send(request).map_err(|e| match e {
+                TrySendError::Full(_) => StorageError::Overloaded,
+                TrySendError::Disconnected(_) => writer_stopped(),
+            })?;
+        }
         Ok(answer)
     }
 
@@ -322,6 +361,24 @@ fn classify(error: rusqlite::Error) -> StorageError {
         }
         _ => StorageError::Other(error.to_string()),
     }
+}
+
+/// The client's unclaimed uploads still in the quota's window at `now`,
+/// as `(size, uploaded_at)`, oldest first.
+fn unclaimed_uploads_of(
+    tx: &Connection,
+    client: &str,
+    now: i64,
+) -> rusqlite::Result<Vec<(u64, i64)>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT size, created_at FROM attachments
+         WHERE client = ?1 AND registration_id IS NULL AND created_at > ?2
+         ORDER BY created_at, rowid",
+    )?;
+    let rows = stmt.query_map(params![client, now - upload_quota::WINDOW_SECS], |row| {
+        Ok((row.get::<_, i64>(0)? as u64, row.get(1)?))
+    })?;
+    rows.collect()
 }
 
 fn status_of(text: String) -> rusqlite::Result<Status> {
@@ -591,7 +648,9 @@ impl Storage for Sqlite {
                 new.id,
                 new.created_at
             ])?;
-            let mut claim = tx.prepare_cached("UPDATE attachments SET registration_id = ?1 WHERE id = ?2")?;
+            let mut claim = tx.prepare_cached(
+                "UPDATE attachments SET registration_id = ?1, client = NULL WHERE id = ?2",
+            )?;
             for id in &new.attachments {
                 claim.execute(params![new.id, id])?;
             }
@@ -769,7 +828,8 @@ impl Storage for Sqlite {
                 a.at
             ])?;
             let mut claim = tx.prepare_cached(
-                "UPDATE attachments SET registration_id = ?1 WHERE id = ?2 AND registration_id IS NULL",
+                "UPDATE attachments SET registration_id = ?1, client = NULL
+                 WHERE id = ?2 AND registration_id IS NULL",
             )?;
             for id in &a.attachments {
                 claim.execute(params![a.registration_id, id])?;
@@ -861,7 +921,7 @@ impl Storage for Sqlite {
 
     fn message_sent(&self, id: &str, at: i64) -> StorageResult<()> {
         let id = id.to_owned();
-        self.write(move |tx| {
+        self.write_waiting(move |tx| {
             tx.execute(
                 "UPDATE outbox SET sent_at = ?1, attempts = attempts + 1, last_error = NULL WHERE id = ?2",
                 params![at, id],
@@ -878,7 +938,7 @@ impl Storage for Sqlite {
         retry_at: Option<i64>,
     ) -> StorageResult<()> {
         let (id, error) = (id.to_owned(), error.to_owned());
-        self.write(move |tx| {
+        self.write_waiting(move |tx| {
             match retry_at {
                 Some(next) => tx.execute(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = ?1, next_attempt_at = ?2 WHERE id = ?3",
@@ -909,22 +969,45 @@ impl Storage for Sqlite {
         })
     }
 
-    fn insert_attachment(&self, new: &NewAttachment) -> StorageResult<()> {
-        let new = new.clone();
+    fn insert_attachment(
+        &self,
+        new: &NewAttachment,
+        limits: &UploadLimits,
+    ) -> StorageResult<AttachmentOutcome> {
+        let (new, limits) = (new.clone(), *limits);
         self.write(move |tx| {
+            let size = new.data.len() as u64;
+            if let Some(quota) = limits.per_client.bytes() {
+                let counted = unclaimed_uploads_of(tx, &new.client, new.created_at)?;
+                if let Some(until) = upload_quota::quota_frees_at(&counted, size, quota) {
+                    return Ok(AttachmentOutcome::QuotaExceeded { until });
+                }
+            }
+            if let Some(cap) = limits.per_event.bytes() {
+                let used: i64 = tx
+                    .prepare_cached(
+                        "SELECT COALESCE(SUM(size), 0) FROM attachments
+                         WHERE event = ?1 AND registration_id IS NULL",
+                    )?
+                    .query_row([&new.event], |row| row.get(0))?;
+                if (used as u64).saturating_add(size) > cap {
+                    return Ok(AttachmentOutcome::EventFull);
+                }
+            }
             tx.prepare_cached(
-                "INSERT INTO attachments (id, event, media_type, size, data, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO attachments (id, event, media_type, size, data, created_at, client)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![
                 new.id,
                 new.event,
                 new.media_type,
-                new.data.len() as i64,
+                size as i64,
                 new.data,
-                new.created_at
+                new.created_at,
+                new.client
             ])?;
-            Ok(())
+            Ok(AttachmentOutcome::Stored)
         })
     }
 
@@ -969,7 +1052,7 @@ impl Storage for Sqlite {
 
     fn insert_token(&self, token: &TokenRecord) -> StorageResult<()> {
         let token = token.clone();
-        self.write(move |tx| {
+        self.write_waiting(move |tx| {
             tx.execute(
                 "INSERT INTO tokens (id, event, label, hash, created_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -1007,12 +1090,12 @@ impl Storage for Sqlite {
 
     fn revoke_token(&self, id: &str) -> StorageResult<bool> {
         let id = id.to_owned();
-        self.write(move |tx| Ok(tx.execute("DELETE FROM tokens WHERE id = ?1", [&id])? > 0))
+        self.write_waiting(move |tx| Ok(tx.execute("DELETE FROM tokens WHERE id = ?1", [&id])? > 0))
     }
 
     fn purge_event(&self, event: &str) -> StorageResult<Deleted> {
         let event = event.to_owned();
-        let deleted = self.write(move |tx| {
+        let deleted = self.write_waiting(move |tx| {
             let event = event.as_str();
             let attachments = tx.execute("DELETE FROM attachments WHERE event = ?1", [event])?;
             tx.execute("DELETE FROM idempotency WHERE event = ?1", [event])?;
@@ -1054,7 +1137,7 @@ impl Storage for Sqlite {
     }
 
     fn check_write(&self, timeout: Duration) -> StorageResult<()> {
-        let answer = self.submit(|_| Ok(()))?;
+        let answer = self.submit(|_| Ok(()), false)?;
         match answer.recv_timeout(timeout) {
             Ok(outcome) => outcome,
             Err(mpsc::RecvTimeoutError::Timeout) => Err(StorageError::Busy),
@@ -1077,7 +1160,7 @@ impl Storage for Sqlite {
     }
 
     fn expire_unused_attachments(&self, before: i64) -> StorageResult<u64> {
-        let n = self.write(move |tx| {
+        let n = self.write_waiting(move |tx| {
             tx.execute(
                 "DELETE FROM attachments WHERE registration_id IS NULL AND created_at < ?1",
                 [before],
@@ -1157,6 +1240,69 @@ mod tests {
             Sqlite::open(dir.path()).unwrap().tokens("e").unwrap().len(),
             30
         );
+    }
+
+    #[test]
+    fn a_full_queue_refuses_request_writes_at_once_and_background_writes_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Arc::new(Sqlite::open_with_queue(dir.path(), 1).unwrap());
+        // A write that holds the writer until released.
+        let (started, has_started) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let holder = std::thread::spawn({
+            let storage = storage.clone();
+            move || {
+                storage.write(move |_| {
+                    started.send(()).unwrap();
+                    released.recv().unwrap();
+                    Ok(())
+                })
+            }
+        });
+        has_started.recv().unwrap();
+        // The one place in the queue, taken without waiting for the answer.
+        let (reply, queued_answer) = mpsc::sync_channel(1);
+        let queued = Pending {
+            work: Some(|tx: &Connection| tx.execute_batch("CREATE TABLE queued (x)")),
+            result: None,
+            reply,
+        };
+        let writer = storage.writer.as_ref().unwrap();
+        writer
+            .try_send(Request::Write(Box::new(queued)))
+            .ok()
+            .unwrap();
+        // A request's write is refused now, and nothing of it is stored.
+        let refused = NewAttachment {
+            id: "refused".into(),
+            event: "e".into(),
+            media_type: "application/pdf",
+            data: vec![1, 2, 3],
+            created_at: 0,
+            client: "192.0.2.1".into(),
+        };
+        let limits = UploadLimits::default();
+        assert_eq!(
+            storage.insert_attachment(&refused, &limits),
+            Err(StorageError::Overloaded)
+        );
+        // A background write waits for room instead.
+        let waiting = std::thread::spawn({
+            let storage = storage.clone();
+            move || storage.insert_token(&token(1, 1))
+        });
+        release.send(()).unwrap();
+        assert_eq!(holder.join().unwrap(), Ok(()));
+        assert_eq!(queued_answer.recv().unwrap(), Ok(()));
+        assert_eq!(waiting.join().unwrap(), Ok(()));
+        assert_eq!(storage.tokens("e").unwrap().len(), 1);
+        assert_eq!(storage.attachment("e", "refused").unwrap(), None);
+        // Once drained, request writes go through again.
+        assert_eq!(
+            storage.insert_attachment(&refused, &limits),
+            Ok(AttachmentOutcome::Stored)
+        );
+        assert!(storage.attachment("e", "refused").unwrap().is_some());
     }
 
     #[test]

@@ -14,3 +14,5 @@ mod retention;
 mod security;
 mod security_log;
 mod slow_bodies;
+mod upload_quota;
+mod write_queue;

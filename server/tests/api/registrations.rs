@@ -231,11 +231,44 @@ async fn requests_are_refused_for_unknown_events_wrong_content_types_and_bad_key
         .unwrap();
     problem(response, 400, "idempotency.key_invalid").await;
 
-    for bad in ["short", "has spaces in the key", &"k".repeat(129)] {
+    for bad in [
+        "short",
+        &"k".repeat(15),
+        &"k".repeat(256),
+        "has spaces in the key",
+        "ключ-ключ-ключ-ключ",
+    ] {
         let response = server.register_with_key(&registration(), bad).await;
         problem(response, 400, "idempotency.key_invalid").await;
     }
     assert!(server.storage().registrations(EVENT).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn idempotency_keys_of_16_to_255_characters_are_accepted() {
+    let server = TestServer::start().await;
+    let refused = server
+        .register_with_key(&registration(), &"a".repeat(15))
+        .await;
+    let body = problem(refused, 400, "idempotency.key_invalid").await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("16 to 255"),
+        "{body}"
+    );
+    // The shortest and the longest key, and a UUIDv4 (what the widget
+    // sends), each register once and replay under their own key.
+    let shortest = "0123456789abcdef".to_owned();
+    let longest: String = "A-Za-z0-9_.:".chars().cycle().take(255).collect();
+    for key in [shortest, longest, new_key()] {
+        let first = server.register_with_key(&registration(), &key).await;
+        assert_eq!(first.status(), 201, "key of {} characters", key.len());
+        let stored: Value = first.json().await.unwrap();
+        let again = server.register_with_key(&registration(), &key).await;
+        assert_eq!(again.status(), 201);
+        assert_eq!(again.headers()["idempotent-replayed"], "true");
+        assert_eq!(again.json::<Value>().await.unwrap()["id"], stored["id"]);
+    }
+    assert_eq!(server.storage().registrations(EVENT).unwrap().len(), 3);
 }
 
 #[tokio::test]

@@ -149,7 +149,7 @@ pub async fn seed(server: &TestServer, count: usize, members: usize) -> Vec<Stri
             tasks.spawn(async move {
                 let res = client
                     .post(url)
-                    .header("Idempotency-Key", format!("seed-{i:06}"))
+                    .header("Idempotency-Key", format!("seed-registration-{i:06}"))
                     .json(&registration(i, members))
                     .send()
                     .await
