@@ -24,6 +24,7 @@ pub mod purge;
 pub mod random;
 pub mod rate_limit;
 pub mod reference;
+pub mod registration_body;
 pub mod security;
 pub mod static_files;
 pub mod storage;

@@ -7,6 +7,7 @@
 mod bench;
 mod catalogues;
 mod dist;
+mod fuzz;
 mod serve;
 mod sizes;
 mod test;
@@ -22,7 +23,8 @@ commands:
   dist    build the widget for release into dist/ (hashed names, SRI, sizes)
   serve   build everything and serve the demo on http://127.0.0.1:8080
   test    run every test: model, server, widget in Chromium, end to end
-  bench   measure the size and speed budgets";
+  bench   measure the size and speed budgets
+  fuzz    run the libFuzzer targets (10 minutes in all; --minutes N, --seconds N)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         Some("serve") => serve::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())

@@ -1,6 +1,7 @@
 //! Installs what the build and the tests need, from the package registries
 //! only: the wasm32 target (rustup), the wasm-bindgen CLI matching Cargo.lock
-//! (crates.io), binaryen and axe-core (npm), Chromium and ChromeDriver (Debian).
+//! (crates.io), binaryen and axe-core (npm), Chromium and ChromeDriver (Debian),
+//! and for fuzzing the nightly toolchain (rustup) and cargo-fuzz (crates.io).
 //! Each probe is cheap, so every command calls these unconditionally.
 
 use crate::util::{Result, cargo, output, root, run, step, which};
@@ -35,6 +36,28 @@ pub fn locked_wasm_bindgen_version() -> Result<String> {
         }
     }
     Err("Cargo.lock does not contain wasm-bindgen".into())
+}
+
+/// The toolchain cargo-fuzz builds with: libFuzzer's coverage
+/// instrumentation and the sanitizers are nightly-only flags.
+pub const NIGHTLY: &str = "nightly";
+
+pub fn nightly() -> Result {
+    let installed = output(Command::new("rustup").args(["toolchain", "list"]))
+        .ok_or("rustup is needed to install the nightly toolchain, and it could not be run")?;
+    if installed.lines().any(|l| l.starts_with(NIGHTLY)) {
+        return Ok(());
+    }
+    step("Installing the nightly toolchain (rustup), which cargo-fuzz builds with");
+    run(Command::new("rustup").args(["toolchain", "install", NIGHTLY, "--profile", "minimal"]))
+}
+
+pub fn cargo_fuzz() -> Result {
+    if output(cargo().args(["fuzz", "--version"])).is_some() {
+        return Ok(());
+    }
+    step("Installing cargo-fuzz from crates.io");
+    run(cargo().args(["install", "cargo-fuzz"]))
 }
 
 pub struct WasmBindgen {

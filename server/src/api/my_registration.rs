@@ -20,12 +20,12 @@
 
 use super::problem::Problem;
 use super::registrations::{
-    attachment_references, check_attachments, in_flight, json_response, parse_json,
-    parse_registration, replay_record,
+    attachment_references, check_attachments, in_flight, json_response, replay_record,
 };
 use super::{ClientIp, body, storage_problem};
 use crate::idempotency::{self, HEADER, IN_FLIGHT_WAIT};
 use crate::mail::Letter;
+use crate::registration_body::{parse_json, parse_registration};
 use crate::storage::{
     self, AmendOutcome, Amendment, StoredRegistration, WithdrawOutcome, Withdrawal,
 };

@@ -14,18 +14,17 @@ use super::storage_problem;
 use crate::attachments::{self, Kind, Purpose, Rejection};
 use crate::idempotency::{self, HEADER, IN_FLIGHT_WAIT};
 use crate::mail::Letter;
+use crate::registration_body::{checked_registration, parse_json};
 use crate::storage::{self, IdempotencyRecord, InsertOutcome, NewRegistration};
 use crate::{AppState, manage, outbox, random, reference};
 use accredit_model::api::header::IDEMPOTENT_REPLAYED;
 use accredit_model::api::{MessageKind, Receipt, problem_code};
 use accredit_model::review::Status;
-use accredit_model::{EventConfig, Registration, ValidationError, ValidationErrors, validate};
+use accredit_model::{EventConfig, Registration, ValidationError, ValidationErrors};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Attempts at a free reference before giving up (each retry after three
@@ -66,12 +65,7 @@ pub async fn create(
             format!("Registration closed on {}.", event.registration_closes_on),
         ));
     }
-    let registration = parse_registration(json)?;
-    let registration = registration.normalised();
-
-    let mut errors = validate(&registration, event, today)
-        .err()
-        .unwrap_or_default();
+    let (registration, mut errors) = checked_registration(json, event, today)?;
     let references = attachment_references(&registration);
     errors.extend(check_attachments(&state, &event_id, &references, None).await?);
     if !errors.is_empty() {
@@ -165,32 +159,6 @@ pub(super) fn in_flight() -> Problem {
         "A request with this Idempotency-Key is still being processed; retry shortly.",
     )
     .retry_after(1)
-}
-
-/// A JSON body and the hash its idempotency key is checked against.
-pub(super) fn parse_json(bytes: &[u8]) -> Result<(serde_json::Value, [u8; 32]), Problem> {
-    let json: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        Problem::bad_request(
-            "body.malformed_json",
-            format!("The body is not valid JSON: {e}"),
-        )
-    })?;
-    let hash = idempotency::body_hash(&json);
-    Ok((json, hash))
-}
-
-/// The payload from its JSON, with a type error pointed at its field.
-pub(super) fn parse_registration(json: serde_json::Value) -> Result<Registration, Problem> {
-    serde_path_to_error::deserialize(json).map_err(|e| {
-        let mut params = BTreeMap::new();
-        params.insert("reason".to_owned(), e.inner().to_string());
-        let error = ValidationError {
-            path: e.path().to_string().trim_start_matches('.').to_owned(),
-            code: Cow::Borrowed("body.invalid"),
-            params,
-        };
-        Problem::invalid(&[error])
-    })
 }
 
 pub(super) fn json_response(status: StatusCode, body: String, location: Option<&str>) -> Response {
