@@ -135,6 +135,9 @@ pub const ATTACHMENT_UNKNOWN: &str = "attachment.unknown";
 pub const ATTACHMENT_IN_USE: &str = "attachment.in_use";
 /// `attachment.upload_failed`: the file could not be sent (widget only).
 pub const ATTACHMENT_UPLOAD_FAILED: &str = "attachment.upload_failed";
+/// `attachment.upload_limit`: the server takes no more files from this
+/// connection, or for this event, for now (429; widget only).
+pub const ATTACHMENT_UPLOAD_LIMIT: &str = "attachment.upload_limit";
 /// `attachment.too_many_pixels` {max}: an image of more than `max` million pixels.
 pub const ATTACHMENT_TOO_MANY_PIXELS: &str = "attachment.too_many_pixels";
 /// `pdf.javascript`: a PDF letter carries JavaScript.
@@ -231,6 +234,7 @@ pub const ALL: &[&str] = &[
     ATTACHMENT_UNKNOWN,
     ATTACHMENT_IN_USE,
     ATTACHMENT_UPLOAD_FAILED,
+    ATTACHMENT_UPLOAD_LIMIT,
     ATTACHMENT_TOO_MANY_PIXELS,
     PDF_JAVASCRIPT,
     PDF_OPEN_ACTION,

@@ -121,8 +121,7 @@ pub fn AttachmentField(
                 form.endpoint.get_value(),
                 form.event.with_value(|e| e.id.clone())
             );
-            let sent =
-                browser::upload(&url, &file, move |pct| upload.set(Upload::Sending(pct))).await;
+            let sent = send_with_retries(&url, &file, upload).await;
             match sent {
                 Ok((201, body)) => match serde_json::from_str::<Stored>(&body) {
                     Ok(stored) => {
@@ -132,6 +131,9 @@ pub fn AttachmentField(
                     }
                     Err(_) => refuse(Violation::new(codes::ATTACHMENT_UPLOAD_FAILED)),
                 },
+                // Past the per-connection or per-event limit of files not
+                // yet part of a registration: hours away, so no retry.
+                Ok((429, _)) => refuse(Violation::new(codes::ATTACHMENT_UPLOAD_LIMIT)),
                 Ok((413, _)) => refuse(
                     Violation::new(codes::ATTACHMENT_TOO_LARGE)
                         .with("max", format!("{} MB", max / (1024 * 1024))),
@@ -216,5 +218,29 @@ pub fn AttachmentField(
                 <img class="accredit-photo-preview" src=src alt=preview_alt.clone() />
             })}
         </div>
+    }
+}
+
+/// Attempts at one upload while the server answers 503 (its write queue
+/// full, or a handler over its time): each says to come back in a second.
+const UPLOAD_ATTEMPTS: u32 = 4;
+
+/// Sends `file`, again after 1, 2 and 4 s while the server is busy (503);
+/// nothing is stored by a refused attempt, so sending again is safe.
+async fn send_with_retries(
+    url: &str,
+    file: &web_sys::File,
+    upload: RwSignal<Upload>,
+) -> Result<(u16, String), ()> {
+    let mut attempt = 1;
+    loop {
+        let sent = browser::upload(url, file, move |pct| upload.set(Upload::Sending(pct))).await;
+        match sent {
+            Ok((503, _)) if attempt < UPLOAD_ATTEMPTS => {
+                browser::sleep(1000 << (attempt - 1)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
     }
 }

@@ -286,14 +286,35 @@ impl Browser {
     /// Chooses a generated PNG of `width` × `height` pixels in the file
     /// input, as if picked from disk.
     pub async fn choose_png(&self, path: &str, width: u32, height: u32) {
+        self.choose_png_filled(path, width, height, false).await;
+    }
+
+    /// Like [`Browser::choose_png`], with random pixels, which no PNG
+    /// compresses: about 3 bytes per pixel, for a file of a known weight.
+    pub async fn choose_noisy_png(&self, path: &str, width: u32, height: u32) {
+        self.choose_png_filled(path, width, height, true).await;
+    }
+
+    async fn choose_png_filled(&self, path: &str, width: u32, height: u32, noise: bool) {
         self.field(path).await;
         self.client
             .execute_async(
                 &format!(
                     "{ROOT_JS}\n{}",
-                    "const [id, w, h, done] = arguments;
+                    "const [id, w, h, noise, done] = arguments;
                  const c = document.createElement('canvas'); c.width = w; c.height = h;
                  const g = c.getContext('2d'); g.fillStyle = '#4a6fa5'; g.fillRect(0, 0, w, h);
+                 if (noise) {
+                   const img = g.getImageData(0, 0, w, h);
+                   const px = new Uint32Array(img.data.buffer);
+                   const chunk = new Uint32Array(16384);
+                   for (let i = 0; i < px.length; i += chunk.length) {
+                     crypto.getRandomValues(chunk);
+                     px.set(chunk.subarray(0, Math.min(chunk.length, px.length - i)), i);
+                   }
+                   for (let i = 3; i < img.data.length; i += 4) img.data[i] = 255;
+                   g.putImageData(img, 0, 0);
+                 }
                  c.toBlob((blob) => {
                    const file = new File([blob], 'badge-photo.png', { type: 'image/png' });
                    const dt = new DataTransfer(); dt.items.add(file);
@@ -303,7 +324,7 @@ impl Browser {
                    done();
                  }, 'image/png');"
                 ),
-                vec![id(path).into(), width.into(), height.into()],
+                vec![id(path).into(), width.into(), height.into(), noise.into()],
             )
             .await
             .expect("the file is chosen");

@@ -78,8 +78,13 @@ async fn the_loop(language: &str, note: &str) {
         .as_str()
         .unwrap()
         .to_owned();
-    let (status, receipt) =
-        seed::post(&reqwest::Client::new(), &server, "lifecycle-1", &payload).await;
+    let (status, receipt) = seed::post(
+        &reqwest::Client::new(),
+        &server,
+        "lifecycle-registration-1",
+        &payload,
+    )
+    .await;
     assert_eq!(status, 201, "{receipt}");
     let reference = receipt["reference"].as_str().unwrap().to_owned();
     let received = wait_for_mails(&sink, 1).await;

@@ -325,7 +325,8 @@ async fn values_are_shown_as_text_and_never_run() {
         r["members"][0]["institution"] = Value::from(*p);
         r["members"][1]["accessibility"] = Value::from(*p);
         r["members"][1]["dietary"] = Value::from(*p);
-        let (status, body) = seed::post(&client, &server, &format!("xss-{i}-key"), &r).await;
+        let (status, body) =
+            seed::post(&client, &server, &format!("xss-registration-{i:04}"), &r).await;
         assert_eq!(status, 201, "{body}");
         stored.push(*p);
     }
@@ -421,7 +422,13 @@ async fn photos_and_credentials_letters_are_fetched_with_the_token() {
     let mut r = seed::registration(0, 2);
     r["members"][0]["photo"] = Value::from(photo);
     r["delegation"]["credentials_letter"] = Value::from(letter);
-    let (status, body) = seed::post(&reqwest::Client::new(), &server, "with-photo-1", &r).await;
+    let (status, body) = seed::post(
+        &reqwest::Client::new(),
+        &server,
+        "registration-with-photo-1",
+        &r,
+    )
+    .await;
     assert_eq!(status, 201, "{body}");
 
     sign_in(&b, &server.organiser_token()).await;

@@ -400,6 +400,47 @@ async fn a_badge_photo_is_checked_then_uploaded_with_the_registration() {
     b.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn past_the_upload_quota_the_photo_is_refused_in_words_and_the_answers_stay() {
+    // The smallest quota the server takes (the demo event's file limit):
+    // one noisy photo of about 3.6 MB fits, a second one does not.
+    let server = TestServer::start_with(
+        accredit_e2e::env_path("ACCREDIT_DIST"),
+        &["--upload-quota", "5MB"],
+    )
+    .await;
+    let b = Browser::start().await;
+    b.client.goto(&server.url("/")).await.unwrap();
+    b.field("delegation.kind").await;
+    b.check("delegation.kind-ngo").await;
+    b.fill("delegation.organisation", "Sahil Foundation").await;
+    fill_focal_point(&b, "Shahida", "Gilani").await;
+    b.continue_ok().await;
+    b.fill("members[0].given_names", "Ahsan").await;
+
+    b.choose_noisy_png("members[0].photo", 1000, 1250).await;
+    let status = b.text_of(".accredit-upload__done").await;
+    assert!(
+        status.contains("badge-photo.png"),
+        "the first photo is stored: {status:?}"
+    );
+    b.choose_noisy_png("members[0].photo", 1000, 1250).await;
+    let error = b
+        .text_of(&format!("#{}-error", id("members[0].photo")))
+        .await;
+    assert!(
+        error.contains("no more files from this connection"),
+        "the limit is named: {error:?}"
+    );
+    let given = b.field("members[0].given_names").await;
+    assert_eq!(
+        given.prop("value").await.unwrap().as_deref(),
+        Some("Ahsan"),
+        "the answers stay"
+    );
+    b.close().await;
+}
+
 /// The real server behind a proxy that can lose its answers, and a
 /// browser on the demo page through that proxy, the NGO delegation filled
 /// up to the review.
