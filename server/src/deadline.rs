@@ -9,6 +9,7 @@
 //! work done once the body is in (or to the whole of a request without one).
 
 use crate::api::problem::Problem;
+use accredit_model::api::problem_code;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -53,7 +54,7 @@ fn timed_out(limit: Duration) -> Response {
     tracing::warn!("a request handler took longer than {limit:?}");
     Problem::new(
         StatusCode::SERVICE_UNAVAILABLE,
-        "server.timeout",
+        problem_code::SERVER_TIMEOUT,
         format!(
             "The server did not finish this request within {} s. Please try again; \
              a retry with the same Idempotency-Key is never stored twice.",

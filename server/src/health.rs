@@ -6,6 +6,7 @@
 use crate::AppState;
 use crate::api::problem::Problem;
 use crate::storage::{self, StorageError};
+use accredit_model::api::problem_code;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -51,7 +52,7 @@ fn unhealthy(what: &str, error: &StorageError, detail: &str) -> Response {
     tracing::error!("health check failed ({what}): {error}");
     Problem::new(
         StatusCode::SERVICE_UNAVAILABLE,
-        "storage.unavailable",
+        problem_code::STORAGE_UNAVAILABLE,
         detail,
     )
     .retry_after(5)
