@@ -107,7 +107,7 @@ fn classify<'a>(method: &Method, path: &'a str) -> (Option<&'a str>, bool) {
     let rest: Vec<&str> = parts.collect();
     let public = match rest.as_slice() {
         [] => method == Method::GET || method == Method::HEAD,
-        ["registrations"] | ["attachments"] => method == Method::POST,
+        ["registrations" | "attachments"] => method == Method::POST,
         // The focal point's manage link opens the widget on the host page.
         ["my-registration"] => {
             matches!(*method, Method::GET | Method::PUT | Method::DELETE)

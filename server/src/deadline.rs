@@ -17,7 +17,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::{Frame, SizeHint};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -47,7 +47,7 @@ pub async fn limit(State(limit): State<Duration>, request: Request, next: Next) 
 }
 
 fn last(progress: &Mutex<Instant>) -> Instant {
-    *progress.lock().unwrap_or_else(|e| e.into_inner())
+    *progress.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn timed_out(limit: Duration) -> Response {
@@ -81,7 +81,7 @@ impl http_body::Body for Progress {
     ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
         let polled = Pin::new(&mut self.inner).poll_frame(cx);
         if polled.is_ready() {
-            *self.progress.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+            *self.progress.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
         }
         polled
     }

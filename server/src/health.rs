@@ -17,7 +17,7 @@ use std::time::Duration;
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub async fn check(State(state): State<Arc<AppState>>) -> Response {
-    let read = run(&state, |s| s.check_read()).await;
+    let read = run(&state, storage::Storage::check_read).await;
     let write = match read {
         Ok(()) => run(&state, |s| s.check_write(CHECK_TIMEOUT)).await,
         Err(_) => Ok(()),

@@ -93,7 +93,7 @@ pub async fn amend(
             "Send If-Match with the version you amended (the ETag of GET my-registration).",
         )
     })?;
-    let key = idempotency::parse_key(headers.get(HEADER).map(|v| v.as_bytes()))
+    let key = idempotency::parse_key(headers.get(HEADER).map(HeaderValue::as_bytes))
         .map_err(|detail| Problem::bad_request(problem_code::IDEMPOTENCY_KEY_INVALID, detail))?;
     // Amendment keys live beside registration keys; scoping them to the
     // registration keeps one delegation's key from replaying another's.

@@ -41,7 +41,7 @@ pub async fn create(
 ) -> Result<Response, Problem> {
     let event = state.event(&event_id)?;
     body::require_json(&headers)?;
-    let key = idempotency::parse_key(headers.get(HEADER).map(|v| v.as_bytes()))
+    let key = idempotency::parse_key(headers.get(HEADER).map(HeaderValue::as_bytes))
         .map_err(|detail| Problem::bad_request(problem_code::IDEMPOTENCY_KEY_INVALID, detail))?
         .to_owned();
     // Held until the response is built, whatever happens.
