@@ -11,7 +11,7 @@ use crate::form::{Form, Step, draft};
 use crate::host::Host;
 use crate::i18n::{self, I18n};
 use crate::settings::WidgetSettings;
-use accredit_model::EventConfig;
+use accredit_model::{EventConfig, Registration};
 use leptos::prelude::*;
 
 /// How the widget was opened with a manage link.
@@ -156,7 +156,7 @@ fn Registration(
         // Rebuilt when the language changes; the answers live in the form's
         // signals, so nothing typed is lost.
         <div class="accredit-body" lang=move || { form.lang_epoch.track(); form.lang() }
-            dir=move || { form.lang_epoch.track(); form.i18n.with_value(|i| i.dir()) }>
+            dir=move || { form.lang_epoch.track(); form.i18n.with_value(I18n::dir) }>
             {move || {
                 form.lang_epoch.track();
                 view! { <Page event_id=event_id.get_value() /> }
@@ -200,7 +200,7 @@ fn Page(event_id: String) -> impl IntoView {
             .unwrap_or(true);
         if confirmed {
             draft::clear(&event_id);
-            form.load(Default::default());
+            form.load(Registration::default());
             form.draft_restored.set(false);
             form.go_to(Step::Delegation);
         }

@@ -721,8 +721,11 @@ async fn replacing_a_member_keeps_the_place_and_the_category() {
     let value = |field: &str| -> String {
         let el = get(&host, &format!("#{p}-members-1-{field}"));
         el.dyn_ref::<HtmlInputElement>()
-            .map(|i| i.value())
-            .or_else(|| el.dyn_ref::<HtmlSelectElement>().map(|s| s.value()))
+            .map(HtmlInputElement::value)
+            .or_else(|| {
+                el.dyn_ref::<HtmlSelectElement>()
+                    .map(HtmlSelectElement::value)
+            })
             .unwrap()
     };
     assert_eq!(value("category"), "delegate", "the category stays");

@@ -56,6 +56,125 @@ pub mod problem_code {
     pub const TRANSITION_NOT_ALLOWED: &str = "status.transition_not_allowed";
     /// 409: the event has no `manage_page`, so no manage link can be sent.
     pub const MANAGE_PAGE_MISSING: &str = "manage_page.missing";
+    /// 409: another new manage link was being sent at the same time;
+    /// `Retry-After` says when to try again.
+    pub const MANAGE_LINK_BUSY: &str = "manage_link.busy";
+
+    /// 404: there is no such event.
+    pub const EVENT_UNKNOWN: &str = "event.unknown";
+    /// 404: there is no such registration (organiser endpoints).
+    pub const REGISTRATION_UNKNOWN: &str = "registration.unknown";
+    /// 404: no such attachment for the event (the validation code of a
+    /// payload naming a file the server does not have).
+    pub const ATTACHMENT_UNKNOWN: &str = crate::codes::ATTACHMENT_UNKNOWN;
+    /// 404: there is no such API endpoint.
+    pub const ROUTE_UNKNOWN: &str = "route.unknown";
+    /// 405: the endpoint does not take this method.
+    pub const METHOD_NOT_ALLOWED: &str = "method.not_allowed";
+    /// 4xx or 5xx: a request the framework refused before any handler
+    /// (a path or query it cannot parse), with its own status.
+    pub const REQUEST_INVALID: &str = "request.invalid";
+
+    /// 415: the body is not `application/json`.
+    pub const BODY_UNSUPPORTED_MEDIA_TYPE: &str = "body.unsupported_media_type";
+    /// 413: the body is over the size limit.
+    pub const BODY_TOO_LARGE: &str = "body.too_large";
+    /// 408: the body arrived more slowly than the minimum data rate.
+    pub const BODY_TIMEOUT: &str = "body.timeout";
+    /// 400: the body could not be read.
+    pub const BODY_UNREADABLE: &str = "body.unreadable";
+    /// 400: the body is not JSON.
+    pub const BODY_MALFORMED_JSON: &str = "body.malformed_json";
+    /// 422: a value of the wrong type; also the code of that error in
+    /// `errors`, at the value's path.
+    pub const BODY_INVALID: &str = "body.invalid";
+    /// 400: a query parameter the endpoint does not understand.
+    pub const QUERY_INVALID: &str = "query.invalid";
+    /// 400: the `Idempotency-Key` header is missing or malformed.
+    pub const IDEMPOTENCY_KEY_INVALID: &str = "idempotency.key_invalid";
+    /// 400: `If-Match` is not a version (`"<version>"`).
+    pub const PRECONDITION_INVALID: &str = "precondition.invalid";
+
+    /// 400: an upload names a purpose the server does not know.
+    pub const ATTACHMENT_UNKNOWN_PURPOSE: &str = "attachment.unknown_purpose";
+    /// 415: an upload of a type no attachment field takes.
+    pub const ATTACHMENT_UNSUPPORTED_TYPE: &str = "attachment.unsupported_type";
+    /// 422: an upload that is not what its type says (an unreadable image
+    /// or PDF).
+    pub const ATTACHMENT_MALFORMED: &str = "attachment.malformed";
+    /// 429: the client address's unclaimed uploads of the last 24 hours
+    /// are at the quota; `Retry-After` says when the oldest leaves the window.
+    pub const UPLOAD_QUOTA_EXCEEDED: &str = "upload.quota_exceeded";
+    /// 429: the event's unclaimed uploads are at its cap.
+    pub const UPLOAD_EVENT_STORAGE_FULL: &str = "upload.event_storage_full";
+
+    /// 401: the organiser's bearer token is missing, wrong, expired or revoked.
+    pub const AUTH_INVALID_TOKEN: &str = "auth.invalid_token";
+    /// 429: too many submissions, failed sign-ins or manage-link attempts
+    /// from this address; `Retry-After` says when to try again (undotted,
+    /// as first published).
+    pub const RATE_LIMITED: &str = "rate_limited";
+    /// 403: a cross-origin request from an origin the event does not allow.
+    pub const CORS_ORIGIN_NOT_ALLOWED: &str = "cors.origin_not_allowed";
+
+    /// 507: the server's disk is full; nothing was stored.
+    pub const STORAGE_FULL: &str = "storage.full";
+    /// 503: the database cannot be used.
+    pub const STORAGE_UNAVAILABLE: &str = "storage.unavailable";
+    /// 503: the database is busy; `Retry-After` says when to try again.
+    pub const STORAGE_BUSY: &str = "storage.busy";
+    /// 500: the server could not complete the request; nothing was stored.
+    pub const SERVER_ERROR: &str = "server.error";
+    /// 503: the server did not finish the request within its time limit.
+    pub const SERVER_TIMEOUT: &str = "server.timeout";
+
+    /// Every problem code above (two are validation codes too:
+    /// [`REGISTRATION_CLOSED`] and [`ATTACHMENT_UNKNOWN`]).
+    pub const ALL: &[&str] = &[
+        VALIDATION_FAILED,
+        REGISTRATION_CLOSED,
+        IDEMPOTENCY_IN_FLIGHT,
+        IDEMPOTENCY_KEY_REUSED,
+        AMENDMENTS_CLOSED,
+        REGISTRATION_FINAL,
+        PRECONDITION_REQUIRED,
+        PRECONDITION_FAILED,
+        MANAGE_TOKEN_INVALID,
+        NOTE_REQUIRED,
+        NOTE_TOO_LONG,
+        NOTE_INVALID_CHARACTERS,
+        TRANSITION_NOT_ALLOWED,
+        MANAGE_PAGE_MISSING,
+        MANAGE_LINK_BUSY,
+        EVENT_UNKNOWN,
+        REGISTRATION_UNKNOWN,
+        ATTACHMENT_UNKNOWN,
+        ROUTE_UNKNOWN,
+        METHOD_NOT_ALLOWED,
+        REQUEST_INVALID,
+        BODY_UNSUPPORTED_MEDIA_TYPE,
+        BODY_TOO_LARGE,
+        BODY_TIMEOUT,
+        BODY_UNREADABLE,
+        BODY_MALFORMED_JSON,
+        BODY_INVALID,
+        QUERY_INVALID,
+        IDEMPOTENCY_KEY_INVALID,
+        PRECONDITION_INVALID,
+        ATTACHMENT_UNKNOWN_PURPOSE,
+        ATTACHMENT_UNSUPPORTED_TYPE,
+        ATTACHMENT_MALFORMED,
+        UPLOAD_QUOTA_EXCEEDED,
+        UPLOAD_EVENT_STORAGE_FULL,
+        AUTH_INVALID_TOKEN,
+        RATE_LIMITED,
+        CORS_ORIGIN_NOT_ALLOWED,
+        STORAGE_FULL,
+        STORAGE_UNAVAILABLE,
+        STORAGE_BUSY,
+        SERVER_ERROR,
+        SERVER_TIMEOUT,
+    ];
 }
 
 /// An RFC 9457 `application/problem+json` body.
@@ -399,6 +518,21 @@ pub struct ManageLinkSent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn problem_codes_are_unique_lower_case_identifiers() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in problem_code::ALL {
+            assert!(seen.insert(*code), "duplicate {code}");
+            assert!(
+                !code.is_empty()
+                    && code
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'.'),
+                "{code}"
+            );
+        }
+    }
 
     #[test]
     fn receipt_reads_bodies_of_backends_without_manage_links() {

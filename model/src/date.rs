@@ -133,7 +133,7 @@ impl Date {
     /// month is shorter the day is clamped to its end, so 2027-08-31 plus six
     /// months is 2028-02-29. Saturates at [`Date::MIN`] and [`Date::MAX`].
     pub fn add_months(self, months: i32) -> Date {
-        let index = self.year as i64 * 12 + (self.month as i64 - 1) + months as i64;
+        let index = i64::from(self.year) * 12 + (i64::from(self.month) - 1) + i64::from(months);
         let year = index.div_euclid(12);
         let month = (index.rem_euclid(12) + 1) as u32;
         if year < 1 {
@@ -142,7 +142,7 @@ impl Date {
         if year > 9999 {
             return Date::MAX;
         }
-        let day = (self.day as u32).min(days_in_month(year as i32, month));
+        let day = u32::from(self.day).min(days_in_month(year as i32, month));
         Date::new(year as i32, month, day).unwrap_or(Date::MAX)
     }
 

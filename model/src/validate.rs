@@ -172,7 +172,7 @@ mod tests {
         m.email = "john@".into();
         m.phone = "0300 1234567".into();
         m.nationality = "xx".into();
-        m.category = "".into();
+        m.category = String::new();
         m.identity_document = Some(IdentityDocument {
             number: "12".into(),
             ..Default::default()

@@ -52,7 +52,7 @@ pub fn hash() -> String {
 /// Replaces the URL hash without adding a history entry per keystroke.
 pub fn replace_hash(hash: &str) {
     if let Ok(history) = window().history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(hash));
     }
 }
 

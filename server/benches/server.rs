@@ -132,7 +132,7 @@ impl Drop for Server {
 }
 
 /// Peak RSS of the server while a future runs, sampled every 50 ms.
-async fn with_peak_rss<T>(server: &Server, work: impl std::future::Future<Output = T>) -> (T, u64) {
+async fn with_peak_rss<T>(server: &Server, work: impl Future<Output = T>) -> (T, u64) {
     let peak = Arc::new(AtomicU64::new(server.rss()));
     let pid_status = format!("/proc/{}/status", server.child.id());
     let sampler = {
@@ -279,7 +279,7 @@ fn raw_inserts(rows: &[(String, String)], per_row: bool) -> f64 {
     if !per_row {
         conn.execute_batch("COMMIT").unwrap();
     }
-    done as f64 / started.elapsed().as_secs_f64()
+    f64::from(done) / started.elapsed().as_secs_f64()
 }
 
 /// Open-loop load: request `i` is due at `start + i / RATE`, whatever
@@ -484,7 +484,7 @@ async fn run() -> String {
          Latency: open loop, {} requests over {LOAD_SECS} s, measured from each request's scheduled start. \
          Machine: {} cores.",
         latencies.len(),
-        std::thread::available_parallelism().map_or(0, |n| n.get())
+        std::thread::available_parallelism().map_or(0, std::num::NonZero::get)
     );
     out
 }

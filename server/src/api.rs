@@ -15,6 +15,7 @@ mod registrations;
 
 use crate::storage::StorageError;
 use crate::{AppState, cors};
+use accredit_model::api::problem_code;
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -125,12 +126,15 @@ pub fn router(state: Arc<AppState>, handler_timeout: std::time::Duration) -> Rou
     // panic catcher covers the layers themselves.
     router
         .fallback(|| async {
-            Problem::not_found("route.unknown", "There is no such API endpoint.")
+            Problem::not_found(
+                problem_code::ROUTE_UNKNOWN,
+                "There is no such API endpoint.",
+            )
         })
         .method_not_allowed_fallback(|| async {
             Problem::new(
                 StatusCode::METHOD_NOT_ALLOWED,
-                "method.not_allowed",
+                problem_code::METHOD_NOT_ALLOWED,
                 "This endpoint does not support that method.",
             )
         })
@@ -175,7 +179,8 @@ async fn headers_and_errors(req: Request, next: Next) -> Response {
         } else {
             detail
         };
-        let mut rebuilt = Problem::new(status, "request.invalid", detail).into_response();
+        let mut rebuilt =
+            Problem::new(status, problem_code::REQUEST_INVALID, detail).into_response();
         // Everything but the description of the old body: Retry-After,
         // Allow, WWW-Authenticate, and what CORS added (Vary, the
         // Access-Control-* headers).
@@ -214,7 +219,7 @@ async fn rate_limit_posts(
         if let Err(wait) = state.posts.take(client) {
             return Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
+                problem_code::RATE_LIMITED,
                 "Too many requests from this address; wait before trying again.",
             )
             .retry_after(wait)
@@ -286,7 +291,7 @@ pub fn storage_problem(error: StorageError) -> Problem {
             tracing::error!("storage is full");
             Problem::new(
                 StatusCode::INSUFFICIENT_STORAGE,
-                "storage.full",
+                problem_code::STORAGE_FULL,
                 "The server's storage is full; nothing was stored. Please try again later.",
             )
             .retry_after(60)
@@ -295,7 +300,7 @@ pub fn storage_problem(error: StorageError) -> Problem {
             tracing::error!("{error}");
             Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "storage.unavailable",
+                problem_code::STORAGE_UNAVAILABLE,
                 "The server cannot store data right now; nothing was stored. Please try again.",
             )
             .retry_after(5)
@@ -307,7 +312,7 @@ pub fn storage_problem(error: StorageError) -> Problem {
             tracing::warn!("{error}; answering 503");
             Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "storage.busy",
+                problem_code::STORAGE_BUSY,
                 "The server is busy; nothing was stored. Please try again in a moment.",
             )
             .retry_after(STORAGE_BUSY_RETRY_SECS)

@@ -22,6 +22,7 @@ use crate::api::problem::Problem;
 use crate::random;
 use crate::security;
 use crate::storage::{self, TokenRecord};
+use accredit_model::api::problem_code;
 use axum::http::{HeaderMap, StatusCode, header};
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
@@ -111,12 +112,12 @@ pub async fn organiser(
         match taken {
             Ok(()) => Problem::new(
                 StatusCode::UNAUTHORIZED,
-                "auth.invalid_token",
+                problem_code::AUTH_INVALID_TOKEN,
                 detail.to_owned(),
             ),
             Err(wait) => Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
+                problem_code::RATE_LIMITED,
                 "Too many failed sign-ins from this address; wait before trying again.",
             )
             .retry_after(wait),

@@ -32,7 +32,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -223,11 +223,11 @@ impl Activity {
     }
 
     fn last(&self) -> Instant {
-        *self.last.lock().unwrap_or_else(|e| e.into_inner())
+        *self.last.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn touch(&self) {
-        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+        *self.last.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
     }
 
     fn is_handling(&self) -> bool {

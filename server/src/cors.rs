@@ -9,6 +9,7 @@
 //! `Origin` (curl, server-to-server), are not cross-origin and always pass.
 
 use crate::api::problem::Problem;
+use accredit_model::api::problem_code;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -106,7 +107,7 @@ fn classify<'a>(method: &Method, path: &'a str) -> (Option<&'a str>, bool) {
     let rest: Vec<&str> = parts.collect();
     let public = match rest.as_slice() {
         [] => method == Method::GET || method == Method::HEAD,
-        ["registrations"] | ["attachments"] => method == Method::POST,
+        ["registrations" | "attachments"] => method == Method::POST,
         // The focal point's manage link opens the widget on the host page.
         ["my-registration"] => {
             matches!(*method, Method::GET | Method::PUT | Method::DELETE)
@@ -217,7 +218,7 @@ async fn decide(policy: &Policy, req: Request, next: Next) -> Response {
     if !allowed {
         return Problem::new(
             StatusCode::FORBIDDEN,
-            "cors.origin_not_allowed",
+            problem_code::CORS_ORIGIN_NOT_ALLOWED,
             "This page's origin may not use this endpoint; the organiser can add it to the allow-list.",
         )
         .into_response();

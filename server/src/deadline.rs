@@ -9,6 +9,7 @@
 //! work done once the body is in (or to the whole of a request without one).
 
 use crate::api::problem::Problem;
+use accredit_model::api::problem_code;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -16,7 +17,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::{Frame, SizeHint};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -46,14 +47,14 @@ pub async fn limit(State(limit): State<Duration>, request: Request, next: Next) 
 }
 
 fn last(progress: &Mutex<Instant>) -> Instant {
-    *progress.lock().unwrap_or_else(|e| e.into_inner())
+    *progress.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn timed_out(limit: Duration) -> Response {
     tracing::warn!("a request handler took longer than {limit:?}");
     Problem::new(
         StatusCode::SERVICE_UNAVAILABLE,
-        "server.timeout",
+        problem_code::SERVER_TIMEOUT,
         format!(
             "The server did not finish this request within {} s. Please try again; \
              a retry with the same Idempotency-Key is never stored twice.",
@@ -80,7 +81,7 @@ impl http_body::Body for Progress {
     ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
         let polled = Pin::new(&mut self.inner).poll_frame(cx);
         if polled.is_ready() {
-            *self.progress.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+            *self.progress.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
         }
         polled
     }

@@ -19,7 +19,7 @@ pub fn demo_on(today: accredit_model::Date) -> Events {
     one(accredit_model::demo::islamabad_tip_som_on(today))
 }
 
-fn one(event: accredit_model::EventConfig) -> Events {
+fn one(event: EventConfig) -> Events {
     BTreeMap::from([(event.id.clone(), event)])
 }
 

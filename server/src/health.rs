@@ -6,6 +6,7 @@
 use crate::AppState;
 use crate::api::problem::Problem;
 use crate::storage::{self, StorageError};
+use accredit_model::api::problem_code;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -16,7 +17,7 @@ use std::time::Duration;
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub async fn check(State(state): State<Arc<AppState>>) -> Response {
-    let read = run(&state, |s| s.check_read()).await;
+    let read = run(&state, storage::Storage::check_read).await;
     let write = match read {
         Ok(()) => run(&state, |s| s.check_write(CHECK_TIMEOUT)).await,
         Err(_) => Ok(()),
@@ -51,7 +52,7 @@ fn unhealthy(what: &str, error: &StorageError, detail: &str) -> Response {
     tracing::error!("health check failed ({what}): {error}");
     Problem::new(
         StatusCode::SERVICE_UNAVAILABLE,
-        "storage.unavailable",
+        problem_code::STORAGE_UNAVAILABLE,
         detail,
     )
     .retry_after(5)

@@ -12,7 +12,7 @@
 
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -108,7 +108,7 @@ impl Drop for Claim {
         // Waiters hold receivers; dropping `_done` right after wakes them.
         self.slots
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(PoisonError::into_inner)
             .remove(&self.slot);
     }
 }
@@ -121,7 +121,7 @@ impl InFlight {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             let mut holder = {
-                let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+                let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
                 match slots.get(&slot) {
                     Some(receiver) => receiver.clone(),
                     None => {

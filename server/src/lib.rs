@@ -286,7 +286,7 @@ pub async fn serve(listener: tokio::net::TcpListener, settings: Settings) -> std
 pub async fn serve_until(
     listener: tokio::net::TcpListener,
     settings: Settings,
-    shutdown: impl std::future::Future<Output = ()>,
+    shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let limits = settings.connections;
     let (router, state, mailer) = tokio::task::spawn_blocking(move || build(settings))

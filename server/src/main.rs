@@ -41,7 +41,7 @@ fn init_logging(security_log: Option<&Path>) -> Result<(), String> {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "accredit_server=info,tower_http=warn".into())
         .add_directive(
-            format!("{}=off", accredit_server::security::TARGET)
+            format!("{}=off", security::TARGET)
                 .parse()
                 .map_err(|e| format!("{e}"))?,
         );
@@ -50,7 +50,7 @@ fn init_logging(security_log: Option<&Path>) -> Result<(), String> {
         .with_filter(filter);
     tracing_subscriber::registry()
         .with(general)
-        .with(accredit_server::security::layer(security_log)?)
+        .with(security::layer(security_log)?)
         .try_init()
         .map_err(|e| e.to_string())
 }

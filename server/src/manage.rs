@@ -132,7 +132,7 @@ pub async fn authorise(
     if let Err(wait) = state.auth_failures.take(client) {
         return Err(Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+            problem_code::RATE_LIMITED,
             "Too many failed attempts from this address; wait before trying again.",
         )
         .retry_after(wait));

@@ -10,6 +10,9 @@
 //! export hands its memory back at once. Elsewhere this does nothing.
 
 /// Caps the number of malloc arenas; call before starting threads.
+// The workspace denies unsafe code; these two glibc calls are the server's
+// only foreign functions, each with its safety argument.
+#[allow(unsafe_code)]
 pub fn limit_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes allocator tuning; M_ARENA_MAX with a
@@ -20,6 +23,7 @@ pub fn limit_arenas() {
 }
 
 /// Returns free heap memory to the system (after a large export).
+#[allow(unsafe_code)]
 pub fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases memory that is already free.

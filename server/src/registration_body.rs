@@ -7,6 +7,7 @@
 
 use crate::api::problem::Problem;
 use crate::idempotency;
+use accredit_model::api::problem_code;
 use accredit_model::{
     Date, EventConfig, Registration, ValidationError, ValidationErrors, validate,
 };
@@ -17,7 +18,7 @@ use std::collections::BTreeMap;
 pub fn parse_json(bytes: &[u8]) -> Result<(serde_json::Value, [u8; 32]), Problem> {
     let json: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         Problem::bad_request(
-            "body.malformed_json",
+            problem_code::BODY_MALFORMED_JSON,
             format!("The body is not valid JSON: {e}"),
         )
     })?;
@@ -32,7 +33,7 @@ pub fn parse_registration(json: serde_json::Value) -> Result<Registration, Probl
         params.insert("reason".to_owned(), e.inner().to_string());
         let error = ValidationError {
             path: e.path().to_string().trim_start_matches('.').to_owned(),
-            code: Cow::Borrowed("body.invalid"),
+            code: Cow::Borrowed(problem_code::BODY_INVALID),
             params,
         };
         Problem::invalid(&[error])

@@ -20,6 +20,8 @@ fn mode(path: &Path) -> u32 {
 }
 
 #[tokio::test]
+// The workspace denies unsafe code; setting the umask is a foreign call.
+#[allow(unsafe_code)]
 async fn the_database_and_its_folders_are_private_even_with_an_open_umask() {
     // A umask that takes nothing away: every mode below is the server's own.
     // SAFETY: umask has no memory effects; this binary runs this test only.

@@ -73,8 +73,8 @@ fn document_binding(
                     m.identity_document
                         .get_or_insert_with(IdentityDocument::default),
                     v,
-                )
-            })
+                );
+            });
         }),
     )
 }
@@ -126,7 +126,7 @@ pub fn MemberCard(row: MemberRow) -> impl IntoView {
         if let Some(k) = form.duplicate_member(key) {
             form.fold_complete_members(k);
             request_animation_frame(move || {
-                browser::focus_first_field(&form.id(&format!("member-{k}")))
+                browser::focus_first_field(&form.id(&format!("member-{k}")));
             });
         }
     };
@@ -236,7 +236,7 @@ fn MemberFields(row: MemberRow, index: usize) -> impl IntoView {
             d.kind = DocumentKind::ALL
                 .into_iter()
                 .find(|k| k.as_str() == v)
-                .unwrap_or_default()
+                .unwrap_or_default();
         },
     );
     let (doc_number, set_doc_number) =
@@ -253,7 +253,7 @@ fn MemberFields(row: MemberRow, index: usize) -> impl IntoView {
         |m, date| {
             m.identity_document
                 .get_or_insert_with(IdentityDocument::default)
-                .expires_on = date
+                .expires_on = date;
         },
     );
     let (dob_subject, dob, set_dob) = date_binding(

@@ -17,7 +17,7 @@ pub fn MembersStep() -> impl IntoView {
         let key = form.add_member(Member::default());
         form.fold_complete_members(key);
         request_animation_frame(move || {
-            browser::focus_first_field(&form.id(&format!("member-{key}")))
+            browser::focus_first_field(&form.id(&format!("member-{key}")));
         });
     };
     let undo = move |_| {
@@ -25,7 +25,7 @@ pub fn MembersStep() -> impl IntoView {
         form.undo_remove();
         if let Some(key) = key {
             request_animation_frame(move || {
-                browser::focus(&form.id(&format!("member-{key}-title")))
+                browser::focus(&form.id(&format!("member-{key}-title")));
             });
         }
     };

@@ -423,7 +423,7 @@ impl Form {
         }
         let answers = self.answers_json();
         self.server_errors.update_value(|kept| {
-            kept.retain(|(error, seen)| answer_at(&answers, &error.path) == *seen)
+            kept.retain(|(error, seen)| answer_at(&answers, &error.path) == *seen);
         });
         self.server_errors
             .with_value(|kept| kept.iter().map(|(e, _)| e.clone()).collect())
@@ -485,7 +485,7 @@ impl Form {
     /// away when fixed); no new error appears while the user is typing.
     /// The server's errors stay until their answers change.
     pub fn revalidate(&self) {
-        if self.errors.with_untracked(|e| e.is_empty()) {
+        if self.errors.with_untracked(ValidationErrors::is_empty) {
             return;
         }
         let shown: BTreeSet<String> = self

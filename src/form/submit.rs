@@ -7,9 +7,9 @@ use super::{Form, Step, Submission, draft};
 use crate::api::{self, Receipt, Revision, SubmitError};
 use crate::browser;
 use crate::host::Host;
-use accredit_model::Registration;
 use accredit_model::mask::mask_registration;
 use accredit_model::review::Status;
+use accredit_model::{Registration, ValidationErrors};
 use leptos::prelude::*;
 
 fn pending_key(event: &str) -> String {
@@ -58,7 +58,7 @@ pub fn submit(form: Form, endpoint: String, host: Host) {
         form.show_errors(errors);
         return;
     }
-    form.errors.set(Default::default());
+    form.errors.set(ValidationErrors::default());
     form.clear_server_errors();
     let registration = form.registration();
     let event = registration.event.clone();
@@ -154,7 +154,7 @@ fn settle(form: Form, revision: Revision, sent: Option<Registration>) -> String 
             if let Some(sent) = sent {
                 m.registration = mask_registration(&sent);
             }
-            reference = m.reference.clone();
+            reference.clone_from(&m.reference);
         }
     });
     reference

@@ -1,13 +1,16 @@
 //! `cargo xtask test`: every test there is, in the order that fails fastest.
 //!
 //! 1. formatting;
-//! 2. native unit, property and integration tests (model, server, driver),
-//!    then the model's and the server's again with the system clock moved
-//!    to another year;
-//! 3. the model compiled for wasm32;
-//! 4. the release build;
-//! 5. widget component tests in headless Chromium;
-//! 6. end-to-end tests in headless Chromium against the real server.
+//! 2. clippy with warnings as errors: the workspace natively, then the
+//!    widget and the organiser view for wasm32;
+//! 3. the model's tests on their own (no features unified in by others);
+//! 4. native unit, property and integration tests (model, server, driver,
+//!    the code-literal check), then the model's and the server's again
+//!    with the system clock moved to another year;
+//! 5. the model compiled for wasm32;
+//! 6. the release build;
+//! 7. widget component tests in headless Chromium;
+//! 8. end-to-end tests in headless Chromium against the real server.
 
 use crate::dist;
 use crate::toolchain::{self, WASM_TARGET};
@@ -24,6 +27,33 @@ const NATIVE: [&str; 6] = [
     "--all-features",
 ];
 
+/// Every package and target natively (the lint levels are the workspace's
+/// `[workspace.lints]`).
+const CLIPPY_NATIVE: [&str; 6] = [
+    "clippy",
+    "--workspace",
+    "--all-targets",
+    "--",
+    "-D",
+    "warnings",
+];
+
+/// The two browser crates as they ship (their code behind
+/// `cfg(target_arch = "wasm32")` is linted only here).
+const CLIPPY_WASM: [&str; 11] = [
+    "clippy",
+    "--package",
+    "accredit",
+    "--package",
+    "accredit-organiser",
+    "--target",
+    WASM_TARGET,
+    "--all-targets",
+    "--",
+    "-D",
+    "warnings",
+];
+
 pub fn run(args: &[String]) -> Result {
     if let Some(unknown) = args.first() {
         return Err(format!(
@@ -34,6 +64,14 @@ pub fn run(args: &[String]) -> Result {
 
     step("Checking formatting (cargo fmt --check)");
     util::run(cargo().args(["fmt", "--all", "--check"]))?;
+
+    step("Lints, natively (cargo clippy, warnings as errors)");
+    util::run(cargo().args(CLIPPY_NATIVE))?;
+    step("Lints of the widget and the organiser view for wasm32");
+    util::run(cargo().args(CLIPPY_WASM))?;
+
+    step("The model's tests on their own (no features unified in by other crates)");
+    util::run(cargo().args(["test", "--package", "accredit-model"]))?;
 
     let smtp_sink = toolchain::smtp_sink_python()?;
 
@@ -49,9 +87,6 @@ pub fn run(args: &[String]) -> Result {
         "The model's and the server's tests again, on {ANOTHER_DAY} (faketime)"
     ));
     on_another_day(&smtp_sink)?;
-
-    step("The model's tests on their own (no features unified in by other crates)");
-    util::run(cargo().args(["test", "--package", "accredit-model"]))?;
 
     step("The model builds for wasm32");
     util::run(cargo().args([

@@ -23,5 +23,5 @@ fn Form() -> impl IntoView {
 /// Mounts the form on `host`.
 #[wasm_bindgen]
 pub fn mount(host: web_sys::HtmlElement) {
-    leptos::mount::mount_to(host, Form).forget();
+    mount_to(host, Form).forget();
 }

@@ -144,11 +144,11 @@ fn Badge(participant: Participant) -> impl IntoView {
 pub fn ink_on(background: &str) -> &'static str {
     let hex = background.trim_start_matches('#');
     let channel = |i: usize| {
-        let v = hex
-            .get(i..i + 2)
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .unwrap_or(0) as f64
-            / 255.0;
+        let v = f64::from(
+            hex.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .unwrap_or(0),
+        ) / 255.0;
         if v <= 0.04045 {
             v / 12.92
         } else {

@@ -4,7 +4,7 @@
 use crate::app::Ctx;
 use crate::browser;
 use crate::roster;
-use crate::view_state::Tab;
+use crate::view_state::{Tab, ViewState};
 use leptos::prelude::*;
 
 #[component]
@@ -33,10 +33,10 @@ pub fn Dashboard() -> impl IntoView {
     let show = move |status: &'static str| {
         move |_| {
             ctx.set_view(|v| {
-                *v = Default::default();
+                *v = ViewState::default();
                 v.tab = Tab::Delegations;
-                v.status = status.to_owned();
-            })
+                status.clone_into(&mut v.status);
+            });
         }
     };
     let number = move |n: usize| ctx.i18n().number(n);

@@ -5,7 +5,7 @@ use super::detail::Detail;
 use super::exports::Exports;
 use super::filters::Filters;
 use crate::app::Ctx;
-use crate::roster::{self, SortBy};
+use crate::roster::{self, Sort, SortBy};
 use accredit_model::review::protocol;
 use leptos::prelude::*;
 
@@ -123,7 +123,7 @@ fn SortHeader(by: SortBy, label: String, #[prop(optional)] numeric: bool) -> imp
             <button type="button" class="org-sort" on:click=move |_| ctx.set_view(|v| {
                 if v.sort.by == by {
                     // Third click: back to protocol order.
-                    if v.sort.descending { v.sort = Default::default(); } else { v.sort.descending = true; }
+                    if v.sort.descending { v.sort = Sort::default(); } else { v.sort.descending = true; }
                 } else {
                     v.sort.by = by;
                     v.sort.descending = false;
@@ -177,7 +177,7 @@ fn Row(index: usize, expanded: RwSignal<Vec<String>>) -> impl IntoView {
                     e.remove(p);
                 }
                 None => e.push(id.clone()),
-            })
+            });
         }
     };
     let open_detail = {

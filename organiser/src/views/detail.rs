@@ -514,7 +514,7 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
             if let Some(el) = note_ref.get_untracked() {
                 let _ = el.focus();
             }
-        })
+        });
     };
     // What the organiser does next when the registration changed under
     // the decision: reload it.
@@ -523,7 +523,7 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
             if let Some(el) = reload_ref.get_untracked() {
                 let _ = el.focus();
             }
-        })
+        });
     };
     let (id, reference, version) = (loaded.id.clone(), loaded.reference.clone(), loaded.version);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -572,7 +572,7 @@ fn Decision(loaded: RegistrationDetail, shown: Shown) -> impl IntoView {
                                 ("reference", &reference),
                                 ("status", updated.status.as_str()),
                             ],
-                        )
+                        );
                     });
                     shown.show(ctx, updated);
                 }

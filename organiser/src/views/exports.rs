@@ -4,6 +4,7 @@
 
 use crate::api::Export;
 use crate::app::Ctx;
+use crate::view_state::ViewState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -19,7 +20,7 @@ pub fn Exports() -> impl IntoView {
         }
         progress.set(Some(None));
         message.set(None);
-        let query = ctx.view.with_untracked(|v| v.filter_query());
+        let query = ctx.view.with_untracked(ViewState::filter_query);
         spawn_local(async move {
             let api = ctx.api.get_value();
             let result = api
@@ -47,7 +48,7 @@ pub fn Exports() -> impl IntoView {
     view! {
         <div class="org-exports" part="exports">
             <h3 class="org-h3">{ctx.t("org.export.title")}</h3>
-            <p class="org-hint">{move || ctx.t(if ctx.view.with(|v| v.filtered()) {
+            <p class="org-hint">{move || ctx.t(if ctx.view.with(ViewState::filtered) {
                 "org.export.filtered"
             } else {
                 "org.export.everything"

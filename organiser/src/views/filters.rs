@@ -67,7 +67,7 @@ pub fn Filters() -> impl IntoView {
         )
     };
     // Announce the count once typing pauses, not on every keystroke.
-    let pending = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
         let text = summary();
         if let Some(h) = pending.get_value() {

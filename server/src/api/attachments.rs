@@ -21,6 +21,7 @@ use super::{ClientIp, body, storage_problem};
 use crate::attachments::{self, Kind, Purpose, Rejection};
 use crate::storage::{self, AttachmentOutcome, NewAttachment};
 use crate::{AppState, auth, random, rate_limit, upload_quota};
+use accredit_model::api::problem_code;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};
@@ -45,7 +46,7 @@ pub async fn upload(
     if !event.is_open(state.clock.today()) {
         return Err(Problem::new(
             StatusCode::CONFLICT,
-            "registration.closed",
+            problem_code::REGISTRATION_CLOSED,
             format!("Registration closed on {}.", event.registration_closes_on),
         ));
     }
@@ -53,7 +54,7 @@ pub async fn upload(
         None => None,
         Some(name) => Some(Purpose::from_name(name).ok_or_else(|| {
             Problem::bad_request(
-                "attachment.unknown_purpose",
+                problem_code::ATTACHMENT_UNKNOWN_PURPOSE,
                 "`purpose` is `photo` or `letter`.",
             )
         })?),
@@ -85,7 +86,7 @@ pub async fn upload(
         AttachmentOutcome::Stored => Ok((StatusCode::CREATED, Json(response)).into_response()),
         AttachmentOutcome::QuotaExceeded { until } => Err(Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "upload.quota_exceeded",
+            problem_code::UPLOAD_QUOTA_EXCEEDED,
             format!(
                 "Files uploaded from this address and not yet part of a registration \
                  have reached {}; submit the registration that uses them, or try again later.",
@@ -97,7 +98,7 @@ pub async fn upload(
             tracing::warn!(event = %event_id, "unclaimed uploads reached the event's cap");
             Err(Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "upload.event_storage_full",
+                problem_code::UPLOAD_EVENT_STORAGE_FULL,
                 "This event holds as many uploaded files not yet part of a registration as it \
                  can; please try again later.",
             )
@@ -111,12 +112,12 @@ fn rejected(rejection: Rejection) -> Problem {
     match rejection {
         Rejection::UnsupportedType => Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "attachment.unsupported_type",
+            problem_code::ATTACHMENT_UNSUPPORTED_TYPE,
             "Only JPEG and PNG images and PDF documents are accepted.",
         ),
         Rejection::Malformed(why) => Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "attachment.malformed",
+            problem_code::ATTACHMENT_MALFORMED,
             format!("The file could not be read: {why}."),
         ),
         Rejection::Refused(violation) => Problem::refused(violation.at("")),
@@ -135,7 +136,12 @@ pub async fn download(
     let attachment = storage::run(&state.storage, move |s| s.attachment(&event_id, &id))
         .await
         .map_err(storage_problem)?
-        .ok_or_else(|| Problem::not_found("attachment.unknown", "There is no such attachment."))?;
+        .ok_or_else(|| {
+            Problem::not_found(
+                problem_code::ATTACHMENT_UNKNOWN,
+                "There is no such attachment.",
+            )
+        })?;
     crate::security::attachment_download(&event, &organiser.token_id, client, &attachment.id);
     let extension = Kind::from_media_type(&attachment.media_type).map_or("bin", Kind::extension);
     let mut response = attachment.data.into_response();

@@ -1,6 +1,7 @@
 //! Reading request bodies: content type, size limit, minimum data rate.
 
 use super::problem::Problem;
+use accredit_model::api::problem_code;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, StatusCode, header};
 use http_body_util::BodyExt;
@@ -59,7 +60,7 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), Problem> {
     } else {
         Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "body.unsupported_media_type",
+            problem_code::BODY_UNSUPPORTED_MEDIA_TYPE,
             "The body must be JSON, sent with Content-Type: application/json.",
         ))
     }
@@ -68,7 +69,7 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), Problem> {
 fn too_large(limit: usize) -> Problem {
     Problem::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "body.too_large",
+        problem_code::BODY_TOO_LARGE,
         format!("The body is larger than the limit of {limit} bytes."),
     )
 }
@@ -76,7 +77,7 @@ fn too_large(limit: usize) -> Problem {
 fn too_slow(rate: MinimumRate) -> Problem {
     Problem::new(
         StatusCode::REQUEST_TIMEOUT,
-        "body.timeout",
+        problem_code::BODY_TIMEOUT,
         format!(
             "The body stopped arriving: fewer than {} bytes came in {} s.",
             rate.bytes_per_window(),
@@ -112,7 +113,7 @@ pub async fn read(
             Ok(None) => break,
             Ok(Some(Err(e))) => {
                 return Err(Problem::bad_request(
-                    "body.unreadable",
+                    problem_code::BODY_UNREADABLE,
                     format!("The body could not be read: {e}"),
                 ));
             }

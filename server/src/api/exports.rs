@@ -9,6 +9,7 @@ use super::{ClientIp, storage_problem};
 use crate::AppState;
 use crate::export::{self, Delegations, Loaded, Participants, Rows, order};
 use crate::storage::StorageError;
+use accredit_model::api::problem_code;
 use accredit_model::review::Filter;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -80,7 +81,7 @@ async fn run(
 ) -> Result<Response, Problem> {
     let organiser = authorise(&state, &event_id, &headers, client).await?;
     let filter = Filter::parse(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|d| Problem::bad_request("query.invalid", d))?;
+        .map_err(|d| Problem::bad_request(problem_code::QUERY_INVALID, d))?;
     let event = state.event(&event_id)?.clone();
     let storage = state.storage.clone();
     let id = event_id.clone();

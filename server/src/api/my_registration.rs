@@ -31,6 +31,7 @@ use crate::storage::{
 };
 use crate::{AppState, history, manage, outbox};
 use accredit_model::api::{MessageKind, MyRegistration, Revision, problem_code};
+use accredit_model::codes;
 use accredit_model::mask::{mask_registration, unmask};
 use accredit_model::review::{self, Status, changes};
 use accredit_model::{EventConfig, Registration, ValidationError, validate_contents};
@@ -92,8 +93,8 @@ pub async fn amend(
             "Send If-Match with the version you amended (the ETag of GET my-registration).",
         )
     })?;
-    let key = idempotency::parse_key(headers.get(HEADER).map(|v| v.as_bytes()))
-        .map_err(|detail| Problem::bad_request("idempotency.key_invalid", detail))?;
+    let key = idempotency::parse_key(headers.get(HEADER).map(HeaderValue::as_bytes))
+        .map_err(|detail| Problem::bad_request(problem_code::IDEMPOTENCY_KEY_INVALID, detail))?;
     // Amendment keys live beside registration keys; scoping them to the
     // registration keeps one delegation's key from replaying another's.
     let key = format!("amend:{}:{key}", stored.id);
@@ -179,7 +180,7 @@ pub async fn amend(
             let errors: Vec<_> = references
                 .iter()
                 .filter(|r| ids.contains(&r.id))
-                .map(|r| ValidationError::new(r.path.clone(), "attachment.unknown"))
+                .map(|r| ValidationError::new(r.path.clone(), codes::ATTACHMENT_UNKNOWN))
                 .collect();
             Err(Problem::invalid(&errors))
         }
@@ -324,7 +325,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u32>, Problem> {
         .map(Some)
         .ok_or_else(|| {
             Problem::bad_request(
-                "precondition.invalid",
+                problem_code::PRECONDITION_INVALID,
                 "If-Match must be the ETag of the registration, e.g. \"3\".",
             )
         })

@@ -56,13 +56,13 @@ pub async fn list(
         Some("registration") => true,
         Some(other) => {
             return Err(Problem::bad_request(
-                "query.invalid",
+                problem_code::QUERY_INVALID,
                 format!("include must be `registration`, not `{other}`"),
             ));
         }
     };
     let filter = Filter::parse(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|d| Problem::bad_request("query.invalid", d))?;
+        .map_err(|d| Problem::bad_request(problem_code::QUERY_INVALID, d))?;
     let id = event.clone();
     let rows = storage::run(&state.storage, move |s| s.registrations(&id))
         .await
@@ -177,7 +177,10 @@ async fn load_detail(
     .await
     .map_err(storage_problem)?;
     let (stored, trail, versions, messages) = found.ok_or_else(|| {
-        Problem::not_found("registration.unknown", "There is no such registration.")
+        Problem::not_found(
+            problem_code::REGISTRATION_UNKNOWN,
+            "There is no such registration.",
+        )
     })?;
     let registration: Registration =
         serde_json::from_str(&stored.payload).map_err(Problem::internal)?;
@@ -247,7 +250,7 @@ pub async fn change_status(
     let decision: Decision = serde_json::from_slice(&bytes).map_err(|e| {
         Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "body.invalid",
+            problem_code::BODY_INVALID,
             format!(
                 "Expected {{\"status\": \"approved\" | \"rejected\" | \"changes_requested\", \"note\": \"…\", \"version\": 2}}: {e}"
             ),
@@ -285,7 +288,10 @@ pub async fn change_status(
         .await
         .map_err(storage_problem)?
         .ok_or_else(|| {
-            Problem::not_found("registration.unknown", "There is no such registration.")
+            Problem::not_found(
+                problem_code::REGISTRATION_UNKNOWN,
+                "There is no such registration.",
+            )
         })?;
     let registration: Registration =
         serde_json::from_str(&stored.payload).map_err(Problem::internal)?;
@@ -345,7 +351,7 @@ pub async fn change_status(
             ))
         }
         ChangeOutcome::NotFound => Err(Problem::not_found(
-            "registration.unknown",
+            problem_code::REGISTRATION_UNKNOWN,
             "There is no such registration.",
         )),
         ChangeOutcome::Stale { current } => Err(my_registration::stale(current)),
@@ -386,7 +392,10 @@ pub async fn new_manage_link(
             .await
             .map_err(storage_problem)?
             .ok_or_else(|| {
-                Problem::not_found("registration.unknown", "There is no such registration.")
+                Problem::not_found(
+                    problem_code::REGISTRATION_UNKNOWN,
+                    "There is no such registration.",
+                )
             })?;
         if stored.status == Status::Withdrawn {
             return Err(Problem::new(
@@ -436,7 +445,7 @@ pub async fn new_manage_link(
     }
     Err(Problem::new(
         StatusCode::CONFLICT,
-        "manage_link.busy",
+        problem_code::MANAGE_LINK_BUSY,
         "Another new link was being sent at the same time; try again.",
     )
     .retry_after(1))

@@ -8,6 +8,8 @@
 //! right input exactly as it shows its own.
 
 use accredit_model::ValidationError;
+use accredit_model::api::problem_code;
+use accredit_model::codes;
 use accredit_model::messages::Catalogue;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -85,7 +87,7 @@ impl Problem {
     pub fn invalid(errors: &[ValidationError]) -> Self {
         let mut problem = Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "validation.failed",
+            problem_code::VALIDATION_FAILED,
             "The registration has errors; each is listed in `errors` with its path.",
         );
         problem.errors = errors.iter().map(FieldError::from).collect();
@@ -120,7 +122,10 @@ impl Problem {
     }
 
     pub fn unknown_event(event: &str) -> Self {
-        Problem::not_found("event.unknown", format!("There is no event `{event}`."))
+        Problem::not_found(
+            problem_code::EVENT_UNKNOWN,
+            format!("There is no event `{event}`."),
+        )
     }
 
     /// A server-side failure; the detail goes to the log, never to the client.
@@ -128,7 +133,7 @@ impl Problem {
         tracing::error!("internal error: {what}");
         Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "server.error",
+            problem_code::SERVER_ERROR,
             "The server could not complete the request; nothing was stored.",
         )
     }
@@ -168,19 +173,19 @@ static ENGLISH: LazyLock<Catalogue> = LazyLock::new(Catalogue::english);
 /// request bodies), with their English messages.
 const SERVER_MESSAGES: &[(&str, &str)] = &[
     (
-        "attachment.unknown",
+        codes::ATTACHMENT_UNKNOWN,
         "The attached file was not found; please upload it again",
     ),
     (
-        "attachment.wrong_type",
+        codes::ATTACHMENT_WRONG_TYPE,
         "This file type is not accepted here",
     ),
     (
-        "attachment.in_use",
+        codes::ATTACHMENT_IN_USE,
         "This file is already part of another registration; please upload it again",
     ),
     (
-        "body.invalid",
+        problem_code::BODY_INVALID,
         "The form data has a value of the wrong type",
     ),
 ];
@@ -198,7 +203,6 @@ fn message(err: &ValidationError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use accredit_model::codes;
 
     #[test]
     fn messages_come_from_the_catalogue() {

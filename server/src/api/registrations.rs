@@ -19,6 +19,7 @@ use crate::storage::{self, IdempotencyRecord, InsertOutcome, NewRegistration};
 use crate::{AppState, manage, outbox, random, reference};
 use accredit_model::api::header::IDEMPOTENT_REPLAYED;
 use accredit_model::api::{MessageKind, Receipt, problem_code};
+use accredit_model::codes;
 use accredit_model::review::Status;
 use accredit_model::{EventConfig, Registration, ValidationError, ValidationErrors};
 use axum::body::Body;
@@ -39,8 +40,8 @@ pub async fn create(
 ) -> Result<Response, Problem> {
     let event = state.event(&event_id)?;
     body::require_json(&headers)?;
-    let key = idempotency::parse_key(headers.get(HEADER).map(|v| v.as_bytes()))
-        .map_err(|detail| Problem::bad_request("idempotency.key_invalid", detail))?
+    let key = idempotency::parse_key(headers.get(HEADER).map(HeaderValue::as_bytes))
+        .map_err(|detail| Problem::bad_request(problem_code::IDEMPOTENCY_KEY_INVALID, detail))?
         .to_owned();
     // Held until the response is built, whatever happens.
     let Some(_claim) = state.in_flight.claim(&event_id, &key, IN_FLIGHT_WAIT).await else {
@@ -142,7 +143,7 @@ pub async fn create(
                 let errors: Vec<_> = references
                     .iter()
                     .filter(|r| ids.contains(&r.id))
-                    .map(|r| ValidationError::new(r.path.clone(), "attachment.unknown"))
+                    .map(|r| ValidationError::new(r.path.clone(), codes::ATTACHMENT_UNKNOWN))
                     .collect();
                 return Err(Problem::invalid(&errors));
             }
@@ -298,21 +299,22 @@ pub(super) async fn check_attachments(
         let Some(info) = found.iter().find(|info| info.id == reference.id) else {
             errors.push(ValidationError::new(
                 reference.path.clone(),
-                "attachment.unknown",
+                codes::ATTACHMENT_UNKNOWN,
             ));
             continue;
         };
         if info.registration_id.is_some() && info.registration_id.as_deref() != owner {
             errors.push(ValidationError::new(
                 reference.path.clone(),
-                "attachment.in_use",
+                codes::ATTACHMENT_IN_USE,
             ));
             continue;
         }
         let accepted =
             Kind::from_media_type(&info.media_type).is_some_and(|k| reference.purpose.accepts(k));
         if !accepted {
-            let mut error = ValidationError::new(reference.path.clone(), "attachment.wrong_type");
+            let mut error =
+                ValidationError::new(reference.path.clone(), codes::ATTACHMENT_WRONG_TYPE);
             let allowed = match reference.purpose {
                 Purpose::Photo => "image/jpeg, image/png",
                 Purpose::CredentialsLetter => "application/pdf, image/jpeg, image/png",
@@ -342,7 +344,7 @@ pub(super) async fn check_attachments(
                 }
                 Err(_) => errors.push(ValidationError::new(
                     reference.path.clone(),
-                    "attachment.wrong_type",
+                    codes::ATTACHMENT_WRONG_TYPE,
                 )),
             }
         }

@@ -146,7 +146,7 @@ impl Found {
         if name(b"Type") == Some(b"EmbeddedFile") || name(b"Subtype") == Some(b"FileAttachment") {
             self.embedded_files = true;
         }
-        for (key, value) in dict.iter() {
+        for (key, value) in dict {
             match key.as_slice() {
                 // An action's script, or the document-level script tree.
                 b"JS" | b"JavaScript" => self.javascript = true,

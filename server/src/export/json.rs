@@ -11,9 +11,8 @@ pub fn write(rows: &dyn Rows) -> Vec<u8> {
     let mut serializer = serde_json::Serializer::new(&mut out);
     let columns = rows.columns();
     let mut failed = false;
-    let mut seq = match serializer.serialize_seq(None) {
-        Ok(seq) => seq,
-        Err(_) => return b"[]".to_vec(),
+    let Ok(mut seq) = serializer.serialize_seq(None) else {
+        return b"[]".to_vec();
     };
     rows.for_each(&mut |row| {
         failed |= seq.serialize_element(&Row(columns, row)).is_err();

@@ -68,7 +68,7 @@ pub struct Composed {
 /// `kind` replaces `letter_base.kind` (and `member` is ignored), so one base
 /// letter serves every step. Asked for [`MessageKind::MemberAccredited`]
 /// itself, it gives that one message, for `letter_base.member`.
-pub fn messages_for(kind: MessageKind, letter_base: &Letter) -> Vec<(MessageKind, Composed)> {
+pub fn messages_for(kind: MessageKind, letter_base: &Letter<'_>) -> Vec<(MessageKind, Composed)> {
     if kind == MessageKind::MemberAccredited {
         let letter = Letter {
             kind,
@@ -100,7 +100,7 @@ pub fn messages_for(kind: MessageKind, letter_base: &Letter) -> Vec<(MessageKind
 
 /// Composes one message in the registration's language (English when
 /// there is no catalogue for it).
-pub fn compose(letter: &Letter) -> Composed {
+pub fn compose(letter: &Letter<'_>) -> Composed {
     let w = words(&letter.registration.language);
     let language = w.language();
     let member = match letter.kind {

@@ -54,7 +54,7 @@ impl Outbox {
     /// The rows for every message `letter` causes (the focal point's, and
     /// the members' own when the event notifies them), ready to be
     /// written with the change.
-    pub fn compose(&self, letter: &Letter) -> Vec<NewMessage> {
+    pub fn compose(&self, letter: &Letter<'_>) -> Vec<NewMessage> {
         mail::messages_for(letter.kind, letter)
             .into_iter()
             .map(|(kind, composed)| {
@@ -76,7 +76,7 @@ impl Outbox {
 }
 
 /// The messages `letter` causes, for the server's outbox.
-pub fn compose(state: &crate::AppState, letter: &Letter) -> Vec<NewMessage> {
+pub fn compose(state: &crate::AppState, letter: &Letter<'_>) -> Vec<NewMessage> {
     state.outbox.compose(letter)
 }
 

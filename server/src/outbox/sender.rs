@@ -75,7 +75,7 @@ pub async fn run(state: Arc<AppState>, transport: Transport, from: Mailbox, base
         if full {
             continue;
         }
-        let next = storage::run(&state.storage, |s| s.next_message_due())
+        let next = storage::run(&state.storage, storage::Storage::next_message_due)
             .await
             .ok()
             .flatten();

@@ -33,8 +33,8 @@ use accredit_model::review::Status;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::{Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -155,7 +155,7 @@ const CHECKPOINT_ATTEMPTS: u32 = 10;
 /// again, with back-off, until it truncates or the attempts are spent.
 /// Whether it truncated.
 fn checkpoint_until_truncated(conn: &Connection) -> bool {
-    let mut pause = std::time::Duration::from_millis(10);
+    let mut pause = Duration::from_millis(10);
     for attempt in 1..=CHECKPOINT_ATTEMPTS {
         match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
             row.get::<_, i64>(0)
@@ -328,7 +328,11 @@ impl Sqlite {
     }
 
     fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> StorageResult<T> {
-        let pooled = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let pooled = self
+            .readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
         let conn = match pooled {
             Some(conn) => conn,
             None => {
@@ -339,7 +343,7 @@ impl Sqlite {
             }
         };
         let result = f(&conn).map_err(classify);
-        let mut idle = self.readers.lock().unwrap_or_else(|e| e.into_inner());
+        let mut idle = self.readers.lock().unwrap_or_else(PoisonError::into_inner);
         if idle.len() < IDLE_READERS {
             idle.push(conn);
         }
@@ -399,7 +403,7 @@ fn hash_of(bytes: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
 
 const REGISTRATION_COLUMNS: &str = "id, event, reference, status, payload, created_at, updated_at, version, reviewed_version, manage_generation";
 
-fn registration_row(row: &rusqlite::Row) -> rusqlite::Result<StoredRegistration> {
+fn registration_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRegistration> {
     Ok(StoredRegistration {
         id: row.get(0)?,
         event: row.get(1)?,
@@ -554,7 +558,7 @@ fn unavailable_attachments(
 
 const OUTBOX_COLUMNS: &str = "id, kind, message_id, to_name, to_email, language, subject, text_body, html_body, registration_id, created_at, attempts, sent_at, failed_at, last_error";
 
-fn outbox_row(row: &rusqlite::Row) -> rusqlite::Result<OutboxMessage> {
+fn outbox_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxMessage> {
     Ok(OutboxMessage {
         message: NewMessage {
             id: row.get(0)?,
@@ -1137,8 +1141,18 @@ impl Storage for Sqlite {
     }
 
     fn check_write(&self, timeout: Duration) -> StorageResult<()> {
-        let answer = self.submit(|_| Ok(()), false)?;
-        match answer.recv_timeout(timeout) {
+        // A full queue is a busy writer, not a dead one: wait for room
+        // within the same time limit, rather than report it down.
+        let deadline = std::time::Instant::now() + timeout;
+        let answer = loop {
+            match self.submit(|_| Ok(()), false) {
+                Err(StorageError::Overloaded) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                queued => break queued?,
+            }
+        };
+        match answer.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
             Ok(outcome) => outcome,
             Err(mpsc::RecvTimeoutError::Timeout) => Err(StorageError::Busy),
             Err(mpsc::RecvTimeoutError::Disconnected) => Err(writer_stopped()),

@@ -23,7 +23,7 @@ async fn until_closed(
                 "still open after {limit:?}; received {:?}",
                 String::from_utf8_lossy(&received)
             ),
-            Ok(Ok(0)) | Ok(Err(_)) => return (received, Instant::now()),
+            Ok(Ok(0) | Err(_)) => return (received, Instant::now()),
             Ok(Ok(n)) => received.extend_from_slice(&chunk[..n]),
         }
     }

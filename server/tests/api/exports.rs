@@ -219,7 +219,7 @@ async fn json_and_xlsx_carry_the_same_rows() {
     for (name, serial) in [("date_of_birth", 25689.0), ("document_expires_on", 47514.0)] {
         match &turkish_adviser[at(name)] {
             Data::DateTime(date) => {
-                assert_eq!(date.as_f64(), serial, "{name}: 1970-05-01 / 2030-01-31")
+                assert_eq!(date.as_f64(), serial, "{name}: 1970-05-01 / 2030-01-31");
             }
             other => panic!("{name} is not a date cell: {other:?}"),
         }

@@ -192,7 +192,7 @@ async fn decisions_amendments_and_withdrawals_reach_the_focal_point() {
             std::time::Instant::now() < deadline,
             "the outbox never recorded every delivery: {deliveries:?}"
         );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     for mail in &mails {
         assert!(!mail.raw.contains("DP1234567"));

@@ -228,7 +228,7 @@ async fn a_burst_of_concurrent_bad_tokens_cannot_slip_past_the_limit() {
 }
 
 /// Runs every future at once and collects their outputs in order.
-async fn futures_join_all<F: std::future::Future<Output = u16> + Send + 'static>(
+async fn futures_join_all<F: Future<Output = u16> + Send + 'static>(
     futures: impl Iterator<Item = F>,
 ) -> Vec<u16> {
     let handles: Vec<_> = futures.map(tokio::spawn).collect();

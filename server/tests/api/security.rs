@@ -335,7 +335,7 @@ async fn caching_headers_protect_personal_data() {
 #[tokio::test]
 async fn pages_have_a_strict_content_security_policy() {
     let server = TestServer::with(|s: &mut Settings| {
-        s.frame_ancestors = "https://conference.example.org".into()
+        s.frame_ancestors = "https://conference.example.org".into();
     })
     .await;
     let page = server.client.get(server.url("/")).send().await.unwrap();
@@ -487,7 +487,7 @@ async fn with_hsts_every_response_carries_strict_transport_security() {
 #[tokio::test]
 async fn the_organiser_page_is_never_framed_and_widget_pages_follow_the_setting() {
     let server = TestServer::with(|s: &mut Settings| {
-        s.frame_ancestors = "https://conference.example.org".into()
+        s.frame_ancestors = "https://conference.example.org".into();
     })
     .await;
     std::fs::write(
@@ -655,7 +655,7 @@ async fn the_same_origin_check_compares_the_scheme() {
         .unwrap();
     problem(ignored, 403, "cors.origin_not_allowed").await;
     let proxied = TestServer::with(|s: &mut Settings| {
-        s.proto_header = Some(axum::http::HeaderName::from_static("x-forwarded-proto"))
+        s.proto_header = Some(axum::http::HeaderName::from_static("x-forwarded-proto"));
     })
     .await;
     let host = proxied.addr.to_string();

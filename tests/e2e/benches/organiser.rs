@@ -123,7 +123,7 @@ async fn keystrokes(browser: &Browser) -> (Vec<f64>, usize) {
     let result = browser
         .client
         .execute_async(
-            r#"const [queries, done] = [arguments[0], arguments[arguments.length - 1]];
+            r"const [queries, done] = [arguments[0], arguments[arguments.length - 1]];
                const root = document.querySelector('accredit-organiser').shadowRoot;
                const input = root.getElementById('org-q');
                const count = () => root.querySelector('.org-filters__count').textContent;
@@ -150,7 +150,7 @@ async fn keystrokes(browser: &Browser) -> (Vec<f64>, usize) {
                    setTimeout(next, 20);
                  }, 0);
                }
-               next();"#,
+               next();",
             vec![serde_json::json!(QUERIES)],
         )
         .await

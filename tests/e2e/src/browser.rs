@@ -165,7 +165,7 @@ impl Drop for Browser {
                 // `-s KILL --` so that the negative process-group id can
                 // never be read as a signal option.
                 .args(["-s", "KILL", "--", &format!("-{pid}")])
-                .stderr(std::process::Stdio::null())
+                .stderr(Stdio::null())
                 .status();
         }
     }

@@ -195,8 +195,8 @@ async fn relay(client: TcpStream, server: TcpStream, modes: Modes) {
     // When the answer is lost, or the server goes away, `downward` ends
     // first and the whole connection goes with it.
     tokio::select! {
-        _ = downward => {}
-        _ = async { upward.await; std::future::pending::<()>().await } => {}
+        () = downward => {}
+        () = async { upward.await; std::future::pending::<()>().await } => {}
     }
 }
 

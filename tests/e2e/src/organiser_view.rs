@@ -32,7 +32,7 @@ pub async fn wait_for_text(b: &Browser, what: &str) {
     eventually(&format!("“{what}” in the organiser view"), WAIT, || async {
         text(b).await.contains(what).then_some(())
     })
-    .await
+    .await;
 }
 
 pub async fn press(b: &Browser, label: &str) {

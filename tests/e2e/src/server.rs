@@ -41,7 +41,7 @@ impl TestServer {
             addr,
             data_dir,
             dist,
-            extra_args: extra_args.iter().map(|a| a.to_string()).collect(),
+            extra_args: extra_args.iter().map(ToString::to_string).collect(),
             process: None,
         };
         server.run().await;

@@ -237,11 +237,11 @@ pub fn parse(bytes: &[u8]) -> Mail {
         content_language,
         text: message
             .body_text(0)
-            .map(|t| t.into_owned())
+            .map(std::borrow::Cow::into_owned)
             .unwrap_or_default(),
         html: message
             .body_html(0)
-            .map(|t| t.into_owned())
+            .map(std::borrow::Cow::into_owned)
             .unwrap_or_default(),
         raw: String::from_utf8_lossy(bytes).into_owned(),
     }
