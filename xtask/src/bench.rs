@@ -15,8 +15,10 @@ use crate::toolchain;
 use crate::util::{self, Result, cargo, root, step};
 use std::fs;
 
-/// The delegate bundle (wasm + JS + CSS + English strings), brotli.
-const DELEGATE_BUNDLE_BUDGET: usize = 60_000;
+/// The whole delegate widget (module, glue with its styles, loader; the
+/// English strings are in the module), brotli. The first-render budget
+/// (every byte before `accredit:ready`) is measured in the browser.
+const DELEGATE_BUNDLE_BUDGET: usize = 200_000;
 /// Each language besides English, fetched on demand, brotli.
 const CATALOGUE_BUDGET: usize = 8_000;
 /// The loader a host page includes, brotli.
@@ -38,7 +40,7 @@ pub fn run(args: &[String]) -> Result {
     report += &dist.size_table();
     report += &format!(
         "\n| Budget | Measured | Limit | Verdict |\n|---|---:|---:|---|\n\
-         | Delegate bundle, brotli | {} | {} | {} |\n",
+         | The whole delegate widget, brotli | {} | {} | {} |\n",
         kb(bundle.brotli),
         kb(DELEGATE_BUNDLE_BUDGET),
         verdict(bundle.brotli <= DELEGATE_BUNDLE_BUDGET)

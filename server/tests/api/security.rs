@@ -394,6 +394,35 @@ async fn api_errors_are_problem_json_never_html() {
 }
 
 #[tokio::test]
+async fn the_document_lists_every_problem_code_and_no_other() {
+    let server = TestServer::start().await;
+    let doc: Value = server
+        .client
+        .get(server.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed: std::collections::BTreeSet<&str> =
+        doc["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+            .as_array()
+            .expect("the problem's code is an enumeration")
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+    let answered: std::collections::BTreeSet<&str> = accredit_model::api::problem_code::ALL
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(
+        listed, answered,
+        "openapi.json and the model's problem codes differ"
+    );
+}
+
+#[tokio::test]
 async fn every_documented_operation_is_served() {
     let server = TestServer::start().await;
     let response = server
