@@ -110,13 +110,15 @@ async fn run(
                 What::Participants => (&participants, "Participants"),
                 What::Delegations => (&delegation_rows, "Delegations"),
             };
-            let mut count = 0;
-            rows.for_each(&mut |_| count += 1);
+            // Counted as they are written: a second pass to count them
+            // would build every row twice.
+            let rows = export::Counting::new(rows);
             let rendered = match format {
-                Format::Csv => export::csv::write(rows).map_err(Problem::internal)?,
-                Format::Json => export::json::write(rows),
-                Format::Xlsx => export::xlsx::write(rows, sheet).map_err(Problem::internal)?,
+                Format::Csv => export::csv::write(&rows).map_err(Problem::internal)?,
+                Format::Json => export::json::write(&rows),
+                Format::Xlsx => export::xlsx::write(&rows, sheet).map_err(Problem::internal)?,
             };
+            let count = rows.count();
             drop(delegations);
             crate::memory::release_free_memory();
             Ok((rendered, count))

@@ -228,7 +228,7 @@ pub fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
 /// system on `PRAGMA incremental_vacuum` (run after each purge), so a purge
 /// shrinks the file. A new database takes the setting before its first
 /// table; an existing one is rebuilt once by `VACUUM` to switch.
-fn incremental_auto_vacuum(conn: &Connection) -> rusqlite::Result<()> {
+pub fn incremental_auto_vacuum(conn: &Connection) -> rusqlite::Result<()> {
     const INCREMENTAL: i64 = 2;
     let mode = |conn: &Connection| conn.query_row("PRAGMA auto_vacuum", [], |r| r.get::<_, i64>(0));
     if mode(conn)? == INCREMENTAL {
