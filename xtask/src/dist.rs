@@ -350,7 +350,10 @@ fn organiser_files(dist: &Path, compiled: Compiled) -> Result<Vec<DistFile>> {
             "json",
             json.as_bytes(),
         )?;
-        catalogue_names.insert(lang.to_string(), file.name.clone().into());
+        catalogue_names.insert(
+            lang.to_string(),
+            serde_json::json!([file.name, file.integrity]),
+        );
         catalogues.push(file);
     }
     let loader_path = root.join("organiser/js/accredit-organiser.js");
@@ -360,6 +363,15 @@ fn organiser_files(dist: &Path, compiled: Compiled) -> Result<Vec<DistFile>> {
     let loader_src = fill(&loader_src, "__ORGANISER_WASM__", &wasm.name)?;
     let loader_src = fill(&loader_src, "__ORGANISER_CSS__", &css.name)?;
     let loader_src = fill(&loader_src, "__ORGANISER_PAGE_CSS__", &page_css.name)?;
+    // As the widget's: the page pins the loader, the loader pins the rest.
+    let loader_src = fill(&loader_src, "__ORGANISER_GLUE_INTEGRITY__", &glue.integrity)?;
+    let loader_src = fill(&loader_src, "__ORGANISER_WASM_INTEGRITY__", &wasm.integrity)?;
+    let loader_src = fill(&loader_src, "__ORGANISER_CSS_INTEGRITY__", &css.integrity)?;
+    let loader_src = fill(
+        &loader_src,
+        "__ORGANISER_PAGE_CSS_INTEGRITY__",
+        &page_css.integrity,
+    )?;
     let loader_src = fill(
         &loader_src,
         "\"__ORGANISER_CATALOGUES__\"",

@@ -3,12 +3,27 @@
 //! the widget's origin (its name, and so its place in the loader, kept) must
 //! be refused, never run, with a message in the element.
 
-use accredit_e2e::{Browser, TestServer, env_path};
+use accredit_e2e::organiser_view::org;
+use accredit_e2e::{Browser, TestServer, env_path, eventually};
 use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
+
+/// The name of the organiser view's file of `role` in the build's manifest.
+fn organiser_file_of(dist: &Path, role: &str) -> String {
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(dist.join("manifest.json")).unwrap())
+            .unwrap();
+    manifest["files"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, f)| f["role"] == role)
+        .map(|(name, _)| name.clone())
+        .unwrap_or_else(|| panic!("no {role} file in the manifest"))
+}
 
 /// The name of the file of `role` in the build's manifest (for a catalogue,
 /// the one of `lang`).
@@ -159,4 +174,28 @@ async fn a_changed_catalogue_is_refused_and_the_form_says_so_in_english() {
         "the answers stay"
     );
     b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_changed_organiser_glue_or_module_is_refused_before_sign_in() {
+    let dist = env_path("ACCREDIT_DIST");
+    for role in ["organiser-js", "organiser-wasm"] {
+        let copy = tampered(&dist, &organiser_file_of(&dist, role));
+        let server = TestServer::start_with_dist(copy.path().to_path_buf()).await;
+        let b = Browser::start().await;
+        b.client.goto(&server.url("/organiser.html")).await.unwrap();
+        let alert: String = eventually(&format!("the refusal of a changed {role}"), WAIT, || async {
+            let alert = org(
+                &b,
+                "const a = root && root.querySelector('[role=alert]'); return a ? a.textContent : null;",
+            )
+            .await;
+            alert.as_str().map(str::to_owned)
+        })
+        .await;
+        assert!(alert.contains("could not be loaded"), "{role}: {alert:?}");
+        let signed_in_form = org(&b, "return !!root.querySelector('input, button');").await;
+        assert_eq!(signed_in_form, false, "{role}: the view did not start");
+        b.close().await;
+    }
 }
